@@ -1,0 +1,22 @@
+"""The Mesa agents: one per state. A state's numbers live in the model's arrays (row ``index``);
+the agent holds its identity, its choice and what it has earned, and can be played by a person."""
+
+import mesa
+
+from .decisions import sample
+
+
+class StateAgent(mesa.Agent):
+    """A state that picks one alternative a step from the probabilities its decision rule gives."""
+
+    def __init__(self, model, code: str, name: str, index: int):
+        super().__init__(model)
+        self.code, self.name, self.index = code, name, index
+        self.forced: int | None = None  # set by a human player (play-one-state mode)
+        self.choice: int | None = None
+        self.cumulative_utility = 0.0
+
+    def choose(self, probabilities_row, u: float) -> int:
+        """Draw this step's alternative (or take the player's)."""
+        self.choice = self.forced if self.forced is not None else sample(probabilities_row, u)
+        return self.choice

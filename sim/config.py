@@ -1,0 +1,326 @@
+"""From a composed Hydra config to typed, validated parameters of one run.
+
+Every check raises :class:`~sim.errors.ConfigError` naming the dotted key and the value, so that
+``sim-run`` can print one line and exit 2 before anything is written.
+"""
+
+import datetime as dt
+import math
+from dataclasses import dataclass, fields
+
+import numpy as np
+from mesa.experimental.scenarios import Scenario
+
+from .actions import REQUIREMENTS, TARGET_KINDS, ActionSpec, ActionTable
+from .errors import ConfigError
+from .events import Event, build_event, parse_date
+from .world import Structure
+
+WEIGHT_KEYS = ("security", "economic", "prestige")
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """Weekly (or ``step_days``) steps; step t covers [start + (t-1)*days, start + t*days)."""
+
+    start: dt.date
+    end: dt.date
+    step_days: int
+
+    @property
+    def steps(self) -> int:
+        return math.ceil(((self.end - self.start).days + 1) / self.step_days)
+
+    def step_of(self, date: dt.date) -> int | None:
+        if not self.start <= date <= self.end:
+            return None
+        return (date - self.start).days // self.step_days + 1
+
+    def date_of(self, step: int) -> dt.date:
+        return self.start + dt.timedelta(days=(step - 1) * self.step_days)
+
+
+@dataclass(frozen=True)
+class Dynamics:
+    alpha: float
+    self_shift: float
+    heider: float
+    relaxation: float
+    prestige_decay: float
+    damage_decay: float
+    threat_aversion: float
+    theatre_weight: float
+    attribution: float
+    expression: float
+
+
+DYNAMICS_RANGES = {
+    "alpha": (0.0, 1.0),
+    "self_shift": (0.0, 1.0),
+    "heider": (0.0, 5.0),
+    "relaxation": (0.0, 1.0),
+    "prestige_decay": (0.0, 1.0),
+    "damage_decay": (0.0, 1.0),
+    "threat_aversion": (0.0, 10.0),
+    "theatre_weight": (0.0, 1.0),
+    "attribution": (0.0, 1.0),
+    "expression": (0.0, 100.0),
+}
+
+
+@dataclass(frozen=True)
+class Decision:
+    rule: str
+    lam: float
+    horizon: int
+    discount: float
+    prior_weight: float
+
+
+class BalanceScenario(Scenario):
+    """Everything one run needs, validated (Mesa's typed Scenario, with the seed as ``rng``)."""
+
+    name: str
+    structure: Structure
+    table: ActionTable
+    dynamics: Dynamics
+    decision: Decision
+    calendar: Calendar
+    events: tuple
+    balancer: tuple  # (actor, rival_1, rival_2) codes
+    response_window: int
+    oil_price_baseline: float
+
+
+def _number(key, value, lo=-math.inf, hi=math.inf) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigError(key, value, "must be a number")
+    if not math.isfinite(value) or not lo <= value <= hi:
+        raise ConfigError(key, value, f"must be a finite number in [{lo}, {hi}]")
+    return float(value)
+
+
+def _mapping(key, value) -> dict:
+    if not isinstance(value, dict):
+        raise ConfigError(key, value, "must be a mapping")
+    return value
+
+
+def _actors(cfg):
+    actors = _mapping("actors", cfg.get("actors"))
+    if len(actors) < 2:
+        raise ConfigError("actors", list(actors), "at least two actors are needed")
+    allowed = {"name", "capability", "weights", "rationality", "oil_exposure", "standing"}
+    rows = []
+    for code, a in actors.items():
+        key = f"actors.{code}"
+        a = _mapping(key, a)
+        for k in a:
+            if k not in allowed:
+                raise ConfigError(f"{key}.{k}", a[k], "unknown actor parameter")
+        w = _mapping(f"{key}.weights", a.get("weights"))
+        for k in w:
+            if k not in WEIGHT_KEYS:
+                raise ConfigError(f"{key}.weights.{k}", w[k], "unknown weight (security, economic, prestige)")
+        weights = np.array([_number(f"{key}.weights.{k}", w.get(k, 0.0), 0.0) for k in WEIGHT_KEYS])
+        if weights.sum() <= 0:
+            raise ConfigError(f"{key}.weights", dict(w), "weights must not all be zero")
+        rows.append(
+            dict(
+                code=str(code),
+                name=str(a.get("name", code)),
+                capability=_number(f"{key}.capability", a.get("capability"), 0.0),
+                weights=weights / weights.sum(),
+                rationality=_number(f"{key}.rationality", a.get("rationality", 1.0), 0.0),
+                oil_exposure=_number(f"{key}.oil_exposure", a.get("oil_exposure", 0.0), -10, 10),
+                standing=_number(f"{key}.standing", a.get("standing", 1.0), 0.0),
+            )
+        )
+    return rows
+
+
+def _pairs(cfg, name, codes, lo, hi, symmetric):
+    index = {c: k for k, c in enumerate(codes)}
+    out = np.zeros((len(codes), len(codes)))
+    seen = {}
+    for a, row in _mapping(name, cfg.get(name, {}) or {}).items():
+        if a not in index:
+            raise ConfigError(f"{name}.{a}", row, "unknown actor")
+        for b, v in _mapping(f"{name}.{a}", row).items():
+            key = f"{name}.{a}.{b}"
+            if b not in index:
+                raise ConfigError(key, v, "unknown actor")
+            if a == b:
+                raise ConfigError(key, v, "an actor has no relation with itself")
+            v = _number(key, v, lo, hi)
+            i, j = index[a], index[b]
+            if symmetric:
+                pair = (min(i, j), max(i, j))
+                if pair in seen and seen[pair] != v:
+                    raise ConfigError(key, v, f"conflicts with {seen[pair][1]}")
+                seen[pair] = v
+                out[j, i] = v
+            out[i, j] = v
+    return out
+
+
+def _theatres(cfg, codes):
+    theatres = _mapping("theatres", cfg.get("theatres", {}) or {})
+    index = {c: k for k, c in enumerate(codes)}
+    presence = np.zeros((len(codes), max(len(theatres), 1)))
+    for t, (name, row) in enumerate(theatres.items()):
+        for code, v in _mapping(f"theatres.{name}", row).items():
+            if code not in index:
+                raise ConfigError(f"theatres.{name}.{code}", v, "unknown actor")
+            presence[index[code], t] = _number(f"theatres.{name}.{code}", v, 0.0, 1.0)
+    return presence
+
+
+def _action_table(cfg) -> ActionTable:
+    specs = []
+    known = {f.name for f in fields(ActionSpec)} - {"name"}
+    for name, a in _mapping("actions", cfg.get("actions")).items():
+        key = f"actions.{name}"
+        a = dict(_mapping(key, a))
+        for k in a:
+            if k not in known:
+                raise ConfigError(f"{key}.{k}", a[k], "unknown action parameter")
+        if a.get("target", "other") not in TARGET_KINDS:
+            raise ConfigError(f"{key}.target", a.get("target"), f"must be one of {TARGET_KINDS}")
+        if a.get("requires") not in REQUIREMENTS:
+            raise ConfigError(f"{key}.requires", a.get("requires"), f"must be one of {REQUIREMENTS}")
+        cost = _mapping(f"{key}.cost", a.get("cost", {}) or {})
+        for k, v in cost.items():
+            if k not in WEIGHT_KEYS:
+                raise ConfigError(f"{key}.cost.{k}", v, "unknown payoff (security, economic, prestige)")
+            cost[k] = _number(f"{key}.cost.{k}", v)
+        a["cost"] = dict(cost)
+        a["goldstein"] = _number(f"{key}.goldstein", a.get("goldstein"), -10.0, 10.0)
+        if "intensity" in a:
+            a["intensity"] = _number(f"{key}.intensity", a["intensity"], 0.0, 100.0)
+        for k in ("visibility", "party_share"):
+            if k in a:
+                a[k] = _number(f"{key}.{k}", a[k], 0.0, 1.0)
+        for k in ("prestige_self", "prestige_target", "damage_target", "sanction_target",
+                  "pair_goldstein", "min_crisis"):
+            if k in a:
+                a[k] = _number(f"{key}.{k}", a[k])
+        a["cameo"] = str(a.get("cameo", ""))
+        specs.append(ActionSpec(name=str(name), **a))
+    if "wait" not in {s.name for s in specs}:
+        raise ConfigError("actions", sorted(s.name for s in specs), "the catalogue needs `wait`")
+    return ActionTable(specs)
+
+
+def _dynamics(cfg) -> Dynamics:
+    d = _mapping("dynamics", cfg.get("dynamics"))
+    for k in d:
+        if k not in DYNAMICS_RANGES:
+            raise ConfigError(f"dynamics.{k}", d[k], "unknown dynamics parameter")
+    return Dynamics(**{k: _number(f"dynamics.{k}", d.get(k), *r) for k, r in DYNAMICS_RANGES.items()})
+
+
+def _decision(cfg) -> Decision:
+    from .decisions import RULES
+
+    d = _mapping("decision", cfg.get("decision"))
+    if d.get("rule") not in RULES:
+        raise ConfigError("decision.rule", d.get("rule"), f"unknown rule (known: {', '.join(RULES)})")
+    horizon = d.get("horizon", 0)
+    if isinstance(horizon, bool) or not isinstance(horizon, int) or not 0 <= horizon <= 52:
+        raise ConfigError("decision.horizon", horizon, "must be an integer in 0..52")
+    return Decision(
+        rule=d["rule"],
+        lam=_number("decision.lam", d.get("lam", 1.0), 0.0),
+        horizon=horizon,
+        discount=_number("decision.discount", d.get("discount", 1.0), 0.0, 1.0),
+        prior_weight=_number("decision.prior_weight", d.get("prior_weight", 1.0), 1e-9),
+    )
+
+
+def to_container(cfg) -> dict:
+    """A plain dict of a DictConfig (resolved) or of a dict."""
+    try:
+        from omegaconf import OmegaConf
+
+        if OmegaConf.is_config(cfg):
+            return OmegaConf.to_container(cfg, resolve=True)
+    except ImportError:  # pragma: no cover
+        pass
+    return cfg
+
+
+def build_scenario(cfg) -> BalanceScenario:
+    """Validate a composed config and return the typed scenario of one run."""
+    cfg = to_container(cfg)
+    actors = _actors(cfg)
+    codes = [a["code"] for a in actors]
+    stance = _pairs(cfg, "relations", codes, -1.0, 1.0, symmetric=False)
+    trade = _pairs(cfg, "trade", codes, 0.0, math.inf, symmetric=True)
+    dynamics = _dynamics(cfg)
+    structure = Structure(
+        codes=tuple(codes),
+        names=tuple(a["name"] for a in actors),
+        capability=np.array([a["capability"] for a in actors]),
+        weights=np.array([a["weights"] for a in actors]),
+        rationality=np.array([a["rationality"] for a in actors]),
+        oil_exposure=np.array([a["oil_exposure"] for a in actors]),
+        standing=np.array([a["standing"] for a in actors]),
+        trade=trade,
+        presence=_theatres(cfg, codes),
+        initial_stance=stance,
+        threat_aversion=dynamics.threat_aversion,
+        theatre_weight=dynamics.theatre_weight,
+    )
+    table = _action_table(cfg)
+    decision = _decision(cfg)
+
+    sc = _mapping("scenario", cfg.get("scenario"))
+    start = parse_date("scenario.start", sc.get("start"))
+    end = parse_date("scenario.end", sc.get("end"))
+    if end < start:
+        raise ConfigError("scenario.end", str(end), f"is before scenario.start {start}")
+    step_days = sc.get("step_days", 7)
+    if isinstance(step_days, bool) or not isinstance(step_days, int) or step_days < 1:
+        raise ConfigError("scenario.step_days", step_days, "must be a positive integer")
+    calendar = Calendar(start, end, step_days)
+    raw_events = sc.get("events", []) or []
+    if not isinstance(raw_events, list):
+        raise ConfigError("scenario.events", raw_events, "must be a list of events")
+    events: list[Event] = [
+        build_event(_mapping(f"scenario.events[{k}]", e), f"scenario.events[{k}]", calendar,
+                    set(codes), set(table.names))
+        for k, e in enumerate(raw_events)
+    ]
+    events.sort(key=lambda e: e.step)  # stable: same-step events keep their file order
+
+    b = _mapping("balancer", cfg.get("balancer"))
+    balancer = (b.get("actor"), *list(b.get("rivals") or []))
+    if len(balancer) != 3:
+        raise ConfigError("balancer.rivals", b.get("rivals"), "name exactly two rivals")
+    for key, code in zip(("balancer.actor", "balancer.rivals", "balancer.rivals"), balancer, strict=True):
+        if code not in codes:
+            raise ConfigError(key, code, "unknown actor")
+    if len(set(balancer)) != 3:
+        raise ConfigError("balancer", list(balancer), "the balancer and its two rivals must differ")
+
+    seed = cfg.get("seed", 0)
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ConfigError("seed", seed, "must be a non-negative integer")
+    outputs = cfg.get("outputs", {}) or {}
+    window = outputs.get("response_window", 3)
+    if isinstance(window, bool) or not isinstance(window, int) or window < 1:
+        raise ConfigError("outputs.response_window", window, "must be a positive integer")
+    return BalanceScenario(
+        rng=seed,
+        name=str(sc.get("name", "scenario")),
+        structure=structure,
+        table=table,
+        dynamics=dynamics,
+        decision=decision,
+        calendar=calendar,
+        events=tuple(events),
+        balancer=tuple(balancer),
+        response_window=window,
+        oil_price_baseline=_number("scenario.oil_price_baseline", sc.get("oil_price_baseline", 60.0), 0.0),
+    )

@@ -1,0 +1,46 @@
+"""Decision rules: from expected utilities of the alternatives to choice probabilities.
+
+Rules are pure functions over all actors at once (values and availability of shape (n, A));
+each actor's precision is ``lam * rationality``. Beliefs about the others' next moves come from
+fictitious play (Brown 1951): the empirical frequency of what each did, with a uniform prior.
+"""
+
+import numpy as np
+
+
+def logit(values, available, lam):
+    """Quantal (logit) response: P(a) proportional to exp(lam * EU(a)) (McKelvey & Palfrey 1995)."""
+    x = np.where(available, np.asarray(lam, dtype=float)[:, None] * values, -np.inf)
+    x = x - x.max(axis=1, keepdims=True)
+    p = np.exp(x)
+    return p / p.sum(axis=1, keepdims=True)
+
+
+def best_response(values, available, lam=None):
+    """All probability on the best available alternative; ties go to the first in catalogue order."""
+    best = np.argmax(np.where(available, values, -np.inf), axis=1)
+    p = np.zeros(values.shape)
+    p[np.arange(values.shape[0]), best] = 1.0
+    return p
+
+
+RULES = {"logit": logit, "best_response": best_response}
+
+
+def sample(probabilities_row, u: float) -> int:
+    """Inverse-CDF draw of one alternative from a probability row with a uniform number ``u``."""
+    cdf = np.cumsum(probabilities_row)
+    k = int(np.searchsorted(cdf, u * cdf[-1], side="right"))
+    # a zero-probability slot can never be drawn: step back past any trailing zeros
+    while probabilities_row[min(k, len(cdf) - 1)] == 0.0:
+        k -= 1
+    return min(k, len(cdf) - 1)
+
+
+def fictitious_beliefs(counts, available, prior_weight):
+    """Each actor's predicted mixed strategy: past choice counts plus a uniform prior, over what is
+    available now (Brown 1951, fictitious play)."""
+    avail = available.astype(float)
+    prior = prior_weight * avail / np.maximum(avail.sum(axis=1, keepdims=True), 1.0)
+    weights = (counts + prior) * avail
+    return weights / weights.sum(axis=1, keepdims=True)

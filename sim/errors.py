@@ -1,0 +1,14 @@
+"""The one error a user can cause: bad configuration, reported as one line naming key and value."""
+
+
+class ConfigError(ValueError):
+    """A user mistake in the configuration or a scenario file.
+
+    `sim-run` prints ``str(error)`` as a single line and exits with code 2; it is never shown as a
+    traceback.
+    """
+
+    def __init__(self, key: str, value: object, reason: str, source: str | None = None):
+        self.key, self.value, self.reason, self.source = key, value, reason, source
+        where = f"{source}: " if source else ""
+        super().__init__(f"{where}{key}={value!r}: {reason}")

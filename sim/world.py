@@ -1,0 +1,138 @@
+"""The state of the world: structural data that does not change, and the state that does.
+
+Stances live as latent affinities ``z`` with ``stance = tanh(z)``: events and acts add to ``z``, so
+stances stay inside (-1, 1) and entrenched relations (near +-1) move little, as enduring rivalries
+and alliances do (Diehl & Goertz 2000).
+"""
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import NamedTuple
+
+import numpy as np
+
+STANCE_LIMIT = 0.999  # configured stances of exactly +-1 are read as +-STANCE_LIMIT (atanh is finite)
+
+
+def affinity(stance):
+    """Latent affinity of a stance in [-1, 1]."""
+    return np.arctanh(np.clip(stance, -STANCE_LIMIT, STANCE_LIMIT))
+
+
+class PayoffParams(NamedTuple):
+    """Per-actor rows of the payoff functions, shaped to broadcast against stance rows."""
+
+    salience: np.ndarray
+    trade_share: np.ndarray
+    standing_share: np.ndarray
+    oil_exposure: np.ndarray
+    threat_aversion: float
+
+
+def _row_shares(weights: np.ndarray) -> np.ndarray:
+    """Normalise each row to sum to 1 (rows of zeros stay zero)."""
+    total = weights.sum(axis=1, keepdims=True)
+    return np.divide(weights, total, out=np.zeros_like(weights), where=total > 0)
+
+
+@dataclass(frozen=True)
+class Structure:
+    """What the scenario fixes: who the actors are and what matters to each of them."""
+
+    codes: tuple[str, ...]
+    names: tuple[str, ...]
+    capability: np.ndarray  # (n,) CINC
+    weights: np.ndarray  # (n, 3) normalised security, economic, prestige
+    rationality: np.ndarray  # (n,)
+    oil_exposure: np.ndarray  # (n,)
+    standing: np.ndarray  # (n,)
+    trade: np.ndarray  # (n, n) symmetric, bn USD
+    presence: np.ndarray  # (n, theatres) in [0, 1]
+    initial_stance: np.ndarray  # (n, n), zero diagonal
+    threat_aversion: float
+    theatre_weight: float
+    index: dict = field(init=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "index", {c: k for k, c in enumerate(self.codes)})
+
+    @property
+    def n(self) -> int:
+        return len(self.codes)
+
+    @cached_property
+    def others(self) -> np.ndarray:
+        return 1.0 - np.eye(self.n)
+
+    @cached_property
+    def salience(self) -> np.ndarray:
+        """Weight of j in i's security: global capability share blended with shared theatres."""
+        global_share = _row_shares(self.capability[None, :] * self.others)
+        shared = (self.presence @ self.presence.T) * self.others
+        local_share = _row_shares(shared)
+        has_theatre = shared.sum(axis=1, keepdims=True) > 0
+        w = np.where(has_theatre, self.theatre_weight, 0.0)
+        return (1.0 - w) * global_share + w * local_share
+
+    @cached_property
+    def trade_share(self) -> np.ndarray:
+        return _row_shares(self.trade * self.others)
+
+    @cached_property
+    def standing_share(self) -> np.ndarray:
+        return _row_shares(self.standing[None, :] * self.others)
+
+    def payoff_params(self, extra_axes: int = 0) -> PayoffParams:
+        """Payoff parameters for all actors, with ``extra_axes`` singleton axes after the actor axis."""
+        shape_m = (self.n,) + (1,) * extra_axes + (self.n,)
+        shape_v = (self.n,) + (1,) * extra_axes
+        return PayoffParams(
+            self.salience.reshape(shape_m),
+            self.trade_share.reshape(shape_m),
+            self.standing_share.reshape(shape_m),
+            self.oil_exposure.reshape(shape_v),
+            self.threat_aversion,
+        )
+
+
+@dataclass
+class WorldState:
+    """What changes during a run."""
+
+    affinity: np.ndarray  # (n, n) latent; stance = tanh(affinity)
+    baseline: np.ndarray  # (n, n) latent structural baseline that affinities relax to
+    stocks: np.ndarray  # (n, 3) prestige, damage, sanctions (points)
+    oil_deviation: float = 0.0
+    oil_persistence: float = 0.0
+    prisoner: np.ndarray = None  # (n, n) bool: [holder, prisoner's state]
+    linkage_cost: np.ndarray = None  # (n, n) prestige points forgone by releasing now
+    grievance: np.ndarray = None  # (n, n) weekly affinity loss of [row] toward [column]
+
+    @classmethod
+    def initial(cls, structure: Structure) -> "WorldState":
+        n = structure.n
+        z = affinity(structure.initial_stance) * structure.others
+        return cls(
+            affinity=z,
+            baseline=z.copy(),
+            stocks=np.zeros((n, 3)),
+            prisoner=np.zeros((n, n), dtype=bool),
+            linkage_cost=np.zeros((n, n)),
+            grievance=np.zeros((n, n)),
+        )
+
+    @property
+    def stance(self) -> np.ndarray:
+        return np.tanh(self.affinity)
+
+    def copy(self) -> "WorldState":
+        return WorldState(
+            self.affinity.copy(),
+            self.baseline.copy(),
+            self.stocks.copy(),
+            self.oil_deviation,
+            self.oil_persistence,
+            self.prisoner.copy(),
+            self.linkage_cost.copy(),
+            self.grievance.copy(),
+        )
