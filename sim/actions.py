@@ -5,6 +5,7 @@ so that the effects of every alternative of every actor are computed in one vect
 """
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -90,34 +91,46 @@ class Alternatives:
 
 def build_alternatives(n: int, table: ActionTable) -> Alternatives:
     """List, for each actor, wait and every choosable action toward every valid target."""
+    signature = tuple((s.name, s.target, s.event_only) for s in table.specs)
+    return _alternatives(n, signature)
+
+
+@lru_cache(maxsize=64)
+def _alternatives(n: int, signature: tuple) -> Alternatives:
+    names = [name for name, _, _ in signature]
     rows = []
     for i in range(n):
         others = [j for j in range(n) if j != i]
         alts = []
-        for k, spec in enumerate(table.specs):
-            if spec.event_only:
+        for k, (_, target, event_only) in enumerate(signature):
+            if event_only:
                 continue
-            if spec.target == "none":
+            if target == "none":
                 alts.append((k, -1, -1))
-            elif spec.target == "other":
+            elif target == "other":
                 alts.extend((k, j, -1) for j in others)
             else:
                 alts.extend((k, x, y) for x in others for y in others if x < y)
         rows.append(alts)
     width = max(len(r) for r in rows)
-    wait = table.index.get("wait", 0)
+    wait = names.index("wait") if "wait" in names else 0
     out = np.full((4, n, width), -1, dtype=np.int64)
     out[0] = wait
     out[3] = 0
     for i, alts in enumerate(rows):
         for a, (k, t, t2) in enumerate(alts):
             out[:, i, a] = (k, t, t2, 1)
-    return Alternatives(out[0], out[1], out[2], out[3].astype(bool))
+    out.setflags(write=False)  # shared by every model of the same catalogue
+    valid = out[3].astype(bool)
+    valid.setflags(write=False)
+    return Alternatives(out[0], out[1], out[2], valid)
 
 
 def crisis_depth(affinity, baseline, x, y):
     """How far the pair (x, y) has fallen below its structural baseline (mean latent drop, >= 0)."""
-    return np.maximum(0.0, (baseline[x, y] + baseline[y, x] - affinity[x, y] - affinity[y, x]) / 2.0)
+    return np.maximum(
+        0.0, (baseline[x, y] + baseline[y, x] - affinity[x, y] - affinity[y, x]) / 2.0
+    )
 
 
 def act_effects(affinity, baseline, actor, action, target, target2, table: ActionTable, dynamics):

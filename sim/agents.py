@@ -3,8 +3,6 @@ the agent holds its identity, its choice and what it has earned, and can be play
 
 import mesa
 
-from .decisions import sample
-
 
 class StateAgent(mesa.Agent):
     """A state that picks one alternative a step from the probabilities its decision rule gives."""
@@ -16,7 +14,7 @@ class StateAgent(mesa.Agent):
         self.choice: int | None = None
         self.cumulative_utility = 0.0
 
-    def choose(self, probabilities_row, u: float) -> int:
-        """Draw this step's alternative (or take the player's)."""
-        self.choice = self.forced if self.forced is not None else sample(probabilities_row, u)
+    def choose(self, drawn: int) -> int:
+        """Take the alternative drawn from the decision rule's probabilities, or the player's."""
+        self.choice = self.forced if self.forced is not None else drawn
         return self.choice

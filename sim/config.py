@@ -17,6 +17,7 @@ from .events import Event, build_event, parse_date
 from .world import Structure
 
 WEIGHT_KEYS = ("security", "economic", "prestige")
+SCENARIO_KEYS = ("name", "description", "start", "end", "step_days", "events")
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,26 @@ class BalanceScenario(Scenario):
     events: tuple
     balancer: tuple  # (actor, rival_1, rival_2) codes
     response_window: int
-    oil_price_baseline: float
+
+    def compiled(self, backend: str = "numba"):
+        """The scenario's alternatives and numeric backend, built once and reused by every model
+        of this scenario (they hold no state that changes during a run)."""
+        cache = self.__dict__.setdefault("_compiled", {})
+        if backend not in cache:
+            from .actions import build_alternatives
+            from .backends import BACKENDS
+            from .events import EventIndex
+
+            alts = build_alternatives(self.structure.n, self.table)
+            index = EventIndex(self.structure.index)
+            anticipations = [a for e in self.events if (a := e.anticipation(index)) is not None]
+            cache[backend] = (
+                alts,
+                BACKENDS[backend](
+                    self.structure, alts, self.table, self.dynamics, self.decision, anticipations
+                ),
+            )
+        return cache[backend]
 
 
 def _number(key, value, lo=-math.inf, hi=math.inf) -> float:
@@ -121,7 +141,9 @@ def _actors(cfg):
         w = _mapping(f"{key}.weights", a.get("weights"))
         for k in w:
             if k not in WEIGHT_KEYS:
-                raise ConfigError(f"{key}.weights.{k}", w[k], "unknown weight (security, economic, prestige)")
+                raise ConfigError(
+                    f"{key}.weights.{k}", w[k], "unknown weight (security, economic, prestige)"
+                )
         weights = np.array([_number(f"{key}.weights.{k}", w.get(k, 0.0), 0.0) for k in WEIGHT_KEYS])
         if weights.sum() <= 0:
             raise ConfigError(f"{key}.weights", dict(w), "weights must not all be zero")
@@ -188,11 +210,18 @@ def _action_table(cfg) -> ActionTable:
         if a.get("target", "other") not in TARGET_KINDS:
             raise ConfigError(f"{key}.target", a.get("target"), f"must be one of {TARGET_KINDS}")
         if a.get("requires") not in REQUIREMENTS:
-            raise ConfigError(f"{key}.requires", a.get("requires"), f"must be one of {REQUIREMENTS}")
+            raise ConfigError(
+                f"{key}.requires", a.get("requires"), f"must be one of {REQUIREMENTS}"
+            )
+        needs = {"crisis": "pair", "prisoner": "other"}.get(a.get("requires"))
+        if needs and a.get("target", "other") != needs:
+            raise ConfigError(f"{key}.requires", a["requires"], f"needs an action with `target: {needs}`")
         cost = _mapping(f"{key}.cost", a.get("cost", {}) or {})
         for k, v in cost.items():
             if k not in WEIGHT_KEYS:
-                raise ConfigError(f"{key}.cost.{k}", v, "unknown payoff (security, economic, prestige)")
+                raise ConfigError(
+                    f"{key}.cost.{k}", v, "unknown payoff (security, economic, prestige)"
+                )
             cost[k] = _number(f"{key}.cost.{k}", v)
         a["cost"] = dict(cost)
         a["goldstein"] = _number(f"{key}.goldstein", a.get("goldstein"), -10.0, 10.0)
@@ -201,8 +230,14 @@ def _action_table(cfg) -> ActionTable:
         for k in ("visibility", "party_share"):
             if k in a:
                 a[k] = _number(f"{key}.{k}", a[k], 0.0, 1.0)
-        for k in ("prestige_self", "prestige_target", "damage_target", "sanction_target",
-                  "pair_goldstein", "min_crisis"):
+        for k in (
+            "prestige_self",
+            "prestige_target",
+            "damage_target",
+            "sanction_target",
+            "pair_goldstein",
+            "min_crisis",
+        ):
             if k in a:
                 a[k] = _number(f"{key}.{k}", a[k])
         a["cameo"] = str(a.get("cameo", ""))
@@ -217,7 +252,9 @@ def _dynamics(cfg) -> Dynamics:
     for k in d:
         if k not in DYNAMICS_RANGES:
             raise ConfigError(f"dynamics.{k}", d[k], "unknown dynamics parameter")
-    return Dynamics(**{k: _number(f"dynamics.{k}", d.get(k), *r) for k, r in DYNAMICS_RANGES.items()})
+    return Dynamics(
+        **{k: _number(f"dynamics.{k}", d.get(k), *r) for k, r in DYNAMICS_RANGES.items()}
+    )
 
 
 def _decision(cfg) -> Decision:
@@ -225,7 +262,9 @@ def _decision(cfg) -> Decision:
 
     d = _mapping("decision", cfg.get("decision"))
     if d.get("rule") not in RULES:
-        raise ConfigError("decision.rule", d.get("rule"), f"unknown rule (known: {', '.join(RULES)})")
+        raise ConfigError(
+            "decision.rule", d.get("rule"), f"unknown rule (known: {', '.join(RULES)})"
+        )
     horizon = d.get("horizon", 0)
     if isinstance(horizon, bool) or not isinstance(horizon, int) or not 0 <= horizon <= 52:
         raise ConfigError("decision.horizon", horizon, "must be an integer in 0..52")
@@ -276,6 +315,11 @@ def build_scenario(cfg) -> BalanceScenario:
     decision = _decision(cfg)
 
     sc = _mapping("scenario", cfg.get("scenario"))
+    for k in sc:
+        if k not in SCENARIO_KEYS:
+            raise ConfigError(
+                f"scenario.{k}", sc[k], f"unknown scenario key (known: {', '.join(SCENARIO_KEYS)})"
+            )
     start = parse_date("scenario.start", sc.get("start"))
     end = parse_date("scenario.end", sc.get("end"))
     if end < start:
@@ -288,8 +332,13 @@ def build_scenario(cfg) -> BalanceScenario:
     if not isinstance(raw_events, list):
         raise ConfigError("scenario.events", raw_events, "must be a list of events")
     events: list[Event] = [
-        build_event(_mapping(f"scenario.events[{k}]", e), f"scenario.events[{k}]", calendar,
-                    set(codes), set(table.names))
+        build_event(
+            _mapping(f"scenario.events[{k}]", e),
+            f"scenario.events[{k}]",
+            calendar,
+            set(codes),
+            {a.name for a in table.specs if a.target == "other"},
+        )
         for k, e in enumerate(raw_events)
     ]
     events.sort(key=lambda e: e.step)  # stable: same-step events keep their file order
@@ -298,7 +347,9 @@ def build_scenario(cfg) -> BalanceScenario:
     balancer = (b.get("actor"), *list(b.get("rivals") or []))
     if len(balancer) != 3:
         raise ConfigError("balancer.rivals", b.get("rivals"), "name exactly two rivals")
-    for key, code in zip(("balancer.actor", "balancer.rivals", "balancer.rivals"), balancer, strict=True):
+    for key, code in zip(
+        ("balancer.actor", "balancer.rivals", "balancer.rivals"), balancer, strict=True
+    ):
         if code not in codes:
             raise ConfigError(key, code, "unknown actor")
     if len(set(balancer)) != 3:
@@ -322,5 +373,4 @@ def build_scenario(cfg) -> BalanceScenario:
         events=tuple(events),
         balancer=tuple(balancer),
         response_window=window,
-        oil_price_baseline=_number("scenario.oil_price_baseline", sc.get("oil_price_baseline", 60.0), 0.0),
     )

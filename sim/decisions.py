@@ -28,13 +28,14 @@ RULES = {"logit": logit, "best_response": best_response}
 
 
 def sample(probabilities_row, u: float) -> int:
-    """Inverse-CDF draw of one alternative from a probability row with a uniform number ``u``."""
-    cdf = np.cumsum(probabilities_row)
+    """Inverse-CDF draw of one alternative with a uniform number ``u`` in [0, 1): the first slot
+    whose cumulative probability exceeds ``u`` times the total; zero-probability slots are never
+    drawn (u close to 1 falls back to the last slot with positive probability)."""
+    p = np.asarray(probabilities_row, dtype=float)
+    cdf = np.cumsum(p)
+    positive = np.flatnonzero(p > 0.0)
     k = int(np.searchsorted(cdf, u * cdf[-1], side="right"))
-    # a zero-probability slot can never be drawn: step back past any trailing zeros
-    while probabilities_row[min(k, len(cdf) - 1)] == 0.0:
-        k -= 1
-    return min(k, len(cdf) - 1)
+    return int(positive[np.searchsorted(positive, min(k, positive[-1]))])
 
 
 def fictitious_beliefs(counts, available, prior_weight):

@@ -18,6 +18,13 @@ from .expectations import Anticipation, survival_probability
 
 
 @dataclass(frozen=True)
+class EventIndex:
+    """The part of the event context that foresight needs: actor codes to indices."""
+
+    index: dict
+
+
+@dataclass(frozen=True)
 class Event:
     type: ClassVar[str] = ""
     ACTORS: ClassVar[tuple[str, ...]] = ()  # fields that name an actor
@@ -53,7 +60,7 @@ class PrisonerCase(Event):
     prisoner_of: str = ""
     linked: bool = True
     grievance: float = 0.005
-    linkage_cost: float = 5.0
+    linkage_cost: float = 50.0
 
     def apply(self, world, ctx):
         h, o = ctx.index[self.holder], ctx.index[self.prisoner_of]
@@ -151,7 +158,10 @@ class Election(Event):
 
     def anticipation(self, ctx):
         return Anticipation(
-            self.step, ctx.index[self.state], self.incumbent_prob, self.prestige_slope,
+            self.step,
+            ctx.index[self.state],
+            self.incumbent_prob,
+            self.prestige_slope,
             self._shift(ctx),
         )
 
@@ -164,7 +174,10 @@ class Election(Event):
             shift[s] = 0.0
             world.affinity[s] += shift
             world.baseline[s] += shift
-        return {"probability": p, "outcome": "incumbent survives" if survived else "incumbent loses"}
+        return {
+            "probability": p,
+            "outcome": "incumbent survives" if survived else "incumbent loses",
+        }
 
 
 @dataclass(frozen=True)
@@ -206,7 +219,14 @@ class Sanctions(Event):
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.type: cls
     for cls in (
-        PrisonerCase, Extradition, Assassination, Strike, StateVisit, Election, OilShock, Sanctions,
+        PrisonerCase,
+        Extradition,
+        Assassination,
+        Strike,
+        StateVisit,
+        Election,
+        OilShock,
+        Sanctions,
     )
 }
 
@@ -262,7 +282,8 @@ def build_event(raw: dict, key: str, calendar, actor_codes, action_names) -> Eve
         step = calendar.step_of(date)
         if step is None:
             raise ConfigError(
-                f"{key}.date", str(date),
+                f"{key}.date",
+                str(date),
                 f"outside the scenario's horizon {calendar.start}..{calendar.end}",
             )
     else:
@@ -274,7 +295,9 @@ def build_event(raw: dict, key: str, calendar, actor_codes, action_names) -> Eve
     for name, f in fields.items():
         if name in _BASE_FIELDS:
             continue
-        has_default = f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING
+        has_default = (
+            f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING
+        )
         if name not in raw:
             if name in cls.ACTORS or not has_default:
                 raise ConfigError(f"{key}.{name}", None, f"missing parameter of a {kind} event")
@@ -284,7 +307,9 @@ def build_event(raw: dict, key: str, calendar, actor_codes, action_names) -> Eve
         if name in cls.ACTORS and value not in actor_codes:
             raise ConfigError(f"{key}.{name}", value, "unknown actor")
         if name in cls.ACTIONS and value not in action_names:
-            raise ConfigError(f"{key}.{name}", value, "unknown action")
+            raise ConfigError(
+                f"{key}.{name}", value, "unknown action (or not one aimed at one other state)"
+            )
         if name in cls.RANGES:
             lo, hi = cls.RANGES[name]
             if not lo <= value <= hi:

@@ -78,7 +78,7 @@ class Evaluator:
 
     def evaluate(self, world, step, d_aff, d_stk, beliefs, costs):
         """Weighted expected-utility components (n, A, 3), in payoff points per step."""
-        idx, n = self.idx, self.n
+        idx = self.idx
         rho = self.relaxation
         base = world.baseline
         relaxed = base + rho * (world.affinity - base) - world.grievance
@@ -111,9 +111,9 @@ class Evaluator:
             shift[ant.state] = 0.0
             z = tow[:, :, offset:, ant.state]
             lost = np.tanh(z + shift[:, None, None])
-            tow_s[:, :, offset:, ant.state] = p[:, :, None] * tow_s[:, :, offset:, ant.state] + (
-                1.0 - p[:, :, None]
-            ) * lost
+            tow_s[:, :, offset:, ant.state] = (
+                p[:, :, None] * tow_s[:, :, offset:, ant.state] + (1.0 - p[:, :, None]) * lost
+            )
 
         stocks_h = stk0[:, :, None, :] * self.stock_decay_h[None, None]
         oil_h = world.oil_deviation * world.oil_persistence ** np.arange(self.horizon + 1)

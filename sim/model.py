@@ -9,12 +9,9 @@ from dataclasses import dataclass
 import mesa
 import numpy as np
 
-from . import payoffs
-from .actions import act_effects, availability, build_alternatives
+from . import kernels
 from .agents import StateAgent
 from .config import BalanceScenario
-from .decisions import RULES, fictitious_beliefs
-from .expectations import Evaluator
 from .world import WorldState
 
 
@@ -28,13 +25,32 @@ class EventContext:
     rng: np.random.Generator
 
     def act(self, world, acts):
-        """Apply acts ``[(actor, action_name, target), ...]``, all computed on the same world."""
-        actor = np.array([a for a, _, _ in acts])
-        action = np.array([self.table.index[name] for _, name, _ in acts])
-        target = np.array([t for _, _, t in acts])
-        d_aff, d_stk = act_effects(
-            world.affinity, world.baseline, actor, action, target, np.full(len(acts), -1),
-            self.table, self.dynamics,
+        """Apply acts ``[(actor, action_name, target), ...]``, all computed on the same world
+        (with ``kernels.alternative_effects``, the compiled ``actions.act_effects``)."""
+        t, d = self.table, self.dynamics
+        actor = np.array([a for a, _, _ in acts], dtype=np.int64)
+        action = np.array([t.index[name] for _, name, _ in acts], dtype=np.int64)
+        target = np.array([x for _, _, x in acts], dtype=np.int64)
+        d_aff, d_stk = kernels.alternative_effects(
+            world.affinity,
+            world.baseline,
+            actor,
+            action,
+            target,
+            np.full(len(acts), -1),
+            t.effect,
+            t.kind,
+            t.visibility,
+            t.prestige_self,
+            t.prestige_target,
+            t.damage_target,
+            t.sanction_target,
+            t.pair_goldstein,
+            t.party_share,
+            d.alpha,
+            d.self_shift,
+            d.heider,
+            d.attribution,
         )
         world.affinity += d_aff.sum(axis=0)
         world.stocks += d_stk.sum(axis=0)
@@ -58,32 +74,22 @@ class Record:
 class BalanceModel(mesa.Model):
     """Four (or more) states balancing, competing and reacting to a scenario's events."""
 
-    def __init__(self, scenario: BalanceScenario):
+    def __init__(self, scenario: BalanceScenario, backend: str = "numba"):
         super().__init__(scenario=scenario)
         s = scenario
         self.structure, self.table, self.calendar = s.structure, s.table, s.calendar
         self.dynamics, self.decision = s.dynamics, s.decision
         n = s.structure.n
-        self.alts = build_alternatives(n, s.table)
+        self.alts, self.backend = s.compiled(backend)
         width = self.alts.shape[1]
-        self._flat = (
-            np.repeat(np.arange(n), width),
-            self.alts.action.ravel(),
-            self.alts.target.ravel(),
-            self.alts.target2.ravel(),
-        )
         self.world = WorldState.initial(s.structure)
         self.context = EventContext(s.structure.index, s.table, s.dynamics, self.rng)
         self.events_at: dict[int, list] = {}
         for event in s.events:
             self.events_at.setdefault(event.step, []).append(event)
-        anticipations = [a for e in s.events if (a := e.anticipation(self.context)) is not None]
-        self.evaluator = Evaluator(s.structure, self.alts, s.table, s.dynamics, s.decision, anticipations)
-        self.rule = RULES[s.decision.rule]
-        self.lam = s.decision.lam * s.structure.rationality
         self.counts = np.zeros((n, width))
+        self._rows = np.arange(n)
         self.releases = s.table.requires[self.alts.action] == 2
-        self.params_now = s.structure.payoff_params()
         self.record = Record(s.calendar.steps, n, width)
         self.states = [
             StateAgent(self, code, name, i)
@@ -104,61 +110,46 @@ class BalanceModel(mesa.Model):
         t = self.step_number
         world, n = self.world, self.structure.n
         self.fire_events(t)
-
-        available = availability(
-            self.alts, self.table, world.affinity, world.baseline, {"prisoner": world.prisoner}
+        available, d_aff, d_stk, costs, components, probabilities = self.backend.decide(
+            world, t, self.counts
         )
-        d_aff, d_stk = act_effects(
-            world.affinity, world.baseline, *self._flat, self.table, self.dynamics
+        drawn = self.backend.draw(probabilities, self.rng.random(n))
+        choice = np.array([agent.choose(int(drawn[agent.index])) for agent in self.states])
+        world.affinity, world.stocks, realised, utility = self.backend.advance(
+            world, d_aff, d_stk, choice, costs
         )
-        width = self.alts.shape[1]
-        d_aff = d_aff.reshape(n, width, n, n)
-        d_stk = d_stk.reshape(n, width, n, 3)
-        beliefs = fictitious_beliefs(self.counts, available, self.decision.prior_weight)
-        costs = self.evaluator.costs(world)
-        components = self.evaluator.evaluate(world, t, d_aff, d_stk, beliefs, costs)
-        probabilities = self.rule(components.sum(axis=-1), available, self.lam)
-
-        draws = self.rng.random(n)
-        choice = np.array([agent.choose(probabilities[i], draws[i]) for i, agent in enumerate(self.states)])
-        rows = np.arange(n)
-        self._advance_world(d_aff[rows, choice].sum(axis=0), d_stk[rows, choice].sum(axis=0), choice)
-
-        stance_now = world.stance
-        realised = payoffs.components(stance_now, stance_now.T, world.stocks, self.params_now, world.oil_deviation)
-        realised -= costs[rows, choice]
-        utility = (self.structure.weights * realised).sum(axis=1)
+        self._close_cases(choice)
         for agent in self.states:
             agent.cumulative_utility += utility[agent.index]
-        self.counts[rows, choice] += 1.0
+        self.counts[self._rows, choice] += 1.0
         world.oil_deviation *= world.oil_persistence
 
         r, k = self.record, t - 1
-        r.stance[k], r.payoffs[k], r.utility[k] = stance_now, realised, utility
-        r.choice[k], r.probability[k] = choice, probabilities[rows, choice]
+        r.stance[k], r.payoffs[k], r.utility[k] = world.stance, realised, utility
+        r.choice[k], r.probability[k] = choice, probabilities[self._rows, choice]
+        components[~available] = np.nan  # an alternative that cannot be chosen has no value
         r.components[k], r.probabilities[k], r.available[k] = components, probabilities, available
         if t >= self.calendar.steps:
             self.running = False
 
-    def _advance_world(self, d_aff, d_stk, choice):
-        """Relax toward the baseline, erode held grievances, apply this step's acts together."""
-        w, d = self.world, self.dynamics
-        w.affinity = w.baseline + d.relaxation * (w.affinity - w.baseline) - w.grievance + d_aff
-        decay = np.array([d.prestige_decay, d.damage_decay, 1.0])
-        w.stocks = decay * w.stocks + d_stk
-        for i, a in enumerate(choice):
-            if self.releases[i, a]:
-                t = self.alts.target[i, a]
-                w.prisoner[i, t] = False
-                w.grievance[t, i] = 0.0
-                w.linkage_cost[i, t] = 0.0
+    def _close_cases(self, choice):
+        """A release ends its prisoner case, its grievance and its linkage."""
+        w = self.world
+        released = self.releases[self._rows, choice]
+        if not released.any():
+            return
+        for i in np.flatnonzero(released):
+            t = self.alts.target[i, choice[i]]
+            w.prisoner[i, t] = False
+            w.grievance[t, i] = 0.0
+            w.linkage_cost[i, t] = 0.0
 
     def label(self, i: int, a: int) -> str:
         return self.alts.label(i, a, self.table.names, list(self.structure.codes))
 
 
-def run(scenario: BalanceScenario) -> BalanceModel:
+def run(scenario: BalanceScenario, backend: str = "numba") -> BalanceModel:
     """Build and run a model to the end of its scenario."""
-    model = BalanceModel(scenario)
+    model = BalanceModel(scenario, backend)
     model.run_model()
     return model

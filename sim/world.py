@@ -11,7 +11,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-STANCE_LIMIT = 0.999  # configured stances of exactly +-1 are read as +-STANCE_LIMIT (atanh is finite)
+STANCE_LIMIT = (
+    0.999  # configured stances of exactly +-1 are read as +-STANCE_LIMIT (atanh is finite)
+)
 
 
 def affinity(stance):

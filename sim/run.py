@@ -1,0 +1,98 @@
+"""``sim-run``: run one scenario and write its tables, summary and figures.
+
+A Hydra app: every config key is a dotted override (``sim-run seed=3 decision=best_response``),
+and the output goes to Hydra's run directory (``hydra.run.dir=PATH`` to choose it). A mistake in
+the configuration prints one line naming the key and value and exits with code 2.
+"""
+
+import logging
+import sys
+from pathlib import Path
+
+import hydra
+from hydra.core.hydra_config import HydraConfig
+from omegaconf import DictConfig, OmegaConf
+
+from .errors import ConfigError
+
+CONFIG_DIR = str(Path(__file__).resolve().parent.parent / "configs")
+EXIT_USAGE = 2
+
+
+def fail(message: str):
+    """One line on stderr, exit code 2: the response to any user mistake."""
+    print(f"sim-run: error: {message}", file=sys.stderr)
+    sys.exit(EXIT_USAGE)
+
+
+def describe(summary: dict, out_dir: str) -> str:
+    """The short readable summary printed after a run."""
+    b = summary["balancer"]["actor"]
+    r1, r2 = summary["balancer"]["rivals"]
+    fs = summary["final_stance"]
+    lines = [
+        f"{summary['scenario']}: {summary['steps']} steps from {summary['start']} to "
+        f"{summary['end']}, seed {summary['seed']}, rule {summary['decision_rule']}",
+        f"  final stances  {b}->{r1} {fs[b][r1]:+.2f}  {r1}->{b} {fs[r1][b]:+.2f}  "
+        f"{b}->{r2} {fs[b][r2]:+.2f}  {r2}->{b} {fs[r2][b]:+.2f}  {r1}->{r2} {fs[r1][r2]:+.2f}",
+        f"  hedge index {summary['hedge_index']:+.3f}   tilt {summary['tilt']:+.3f} "
+        f"(> 0 leans to {r1})   balance broken: "
+        + (f"yes, at step {summary['balance_broken_step']}" if summary["balance_broken"] else "no"),
+        f"  escalations {summary['escalations']}",
+        f"  {b}'s responses:",
+    ]
+    for e in summary["responses"]:
+        extra = f" [{e['outcome']}]" if "outcome" in e else ""
+        lines.append(f"    {e['date']} {e['label']}{extra}: {', '.join(e['actions'][b])}")
+    lines.append(f"  written to {out_dir}")
+    return "\n".join(lines)
+
+
+@hydra.main(version_base=None, config_path=CONFIG_DIR, config_name="config")
+def app(cfg: DictConfig) -> None:
+    from .config import build_scenario
+    from .model import run
+    from .output import write_run
+
+    for noisy in ("MESA", "matplotlib"):  # Mesa logs every step at INFO under Hydra's logging
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    try:
+        scenario = build_scenario(cfg)
+    except ConfigError as error:
+        fail(str(error))
+    model = run(scenario)
+    out_dir = HydraConfig.get().runtime.output_dir
+    config = OmegaConf.to_container(cfg, resolve=True)
+    figures = bool(config.get("outputs", {}).get("figures", True))
+    summary = write_run(model, config, out_dir, seed=config["seed"], figures=figures)
+    print(describe(summary, out_dir))
+
+
+def _precheck(argv: list[str]) -> None:
+    """Compose the config once before Hydra does, so that a bad override (an unknown key, an
+    unknown option of a config group) is one line and exit 2 rather than Hydra's exit 1."""
+    if any(a.startswith("-") for a in argv):  # --help, -m, --cfg ...: leave to Hydra
+        return
+    from hydra import compose, initialize_config_dir
+    from hydra.errors import HydraException
+    from omegaconf.errors import OmegaConfBaseException
+
+    overrides = [a for a in argv if not a.startswith("hydra.")]
+    try:
+        with initialize_config_dir(config_dir=CONFIG_DIR, version_base=None):
+            compose("config", overrides=overrides)
+    except (HydraException, OmegaConfBaseException) as error:
+        text = " ".join(str(error).split())
+        cause = error.__cause__
+        if cause is not None and str(cause).split():
+            text += f" ({' '.join(str(cause).split()[:30])})"
+        fail(text)
+
+
+def main() -> None:
+    _precheck(sys.argv[1:])
+    app()
+
+
+if __name__ == "__main__":
+    main()
