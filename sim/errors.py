@@ -12,3 +12,7 @@ class ConfigError(ValueError):
         self.key, self.value, self.reason, self.source = key, value, reason, source
         where = f"{source}: " if source else ""
         super().__init__(f"{where}{key}={value!r}: {reason}")
+
+    def located(self, source: str | None) -> "ConfigError":
+        """The same error, naming the file it comes from (when known)."""
+        return ConfigError(self.key, self.value, self.reason, source) if source else self

@@ -56,32 +56,93 @@ def app(cfg: DictConfig) -> None:
 
     for noisy in ("MESA", "matplotlib"):  # Mesa logs every step at INFO under Hydra's logging
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    out_dir = HydraConfig.get().runtime.output_dir
+    if (cfg.get("scenario") or {}).get("payoffs") is not None:  # a classic two-player game
+        run_game(cfg, out_dir)
+        return
     try:
         scenario = build_scenario(cfg)
     except ConfigError as error:
-        fail(str(error))
+        fail(str(error.located(scenario_file_of(error.key))))
     model = run(scenario)
-    out_dir = HydraConfig.get().runtime.output_dir
     config = OmegaConf.to_container(cfg, resolve=True)
     figures = bool(config.get("outputs", {}).get("figures", True))
     summary = write_run(model, config, out_dir, seed=config["seed"], figures=figures)
     print(describe(summary, out_dir))
 
 
+def run_game(cfg: DictConfig, out_dir: str) -> None:
+    """A scenario with ``scenario.payoffs``: a two-player normal-form game (``sim/games.py``)."""
+    from . import games
+
+    try:
+        game = games.build_game(cfg)
+    except ConfigError as error:
+        fail(str(error.located(scenario_file_of(error.key))))
+    model = games.run_game(game)
+    config = OmegaConf.to_container(cfg, resolve=True)
+    summary = games.write_game(model, config, out_dir, seed=config["seed"])
+    print(games.describe(summary, out_dir))
+
+
+def scenario_file_of(key: str) -> str | None:
+    """The scenario file that sets ``key`` (for error messages), if the key comes from it."""
+    import yaml
+
+    choice = HydraConfig.get().runtime.choices.get("scenario")
+    for source in HydraConfig.get().runtime.config_sources:
+        if source.schema != "file":
+            continue
+        path = Path(source.path) / "scenario" / f"{choice}.yaml"
+        if not path.is_file():
+            continue
+        data = yaml.safe_load(path.read_text()) or {}
+        top = key.split(".")[0].split("[")[0]
+        if top == "scenario" or top in data:
+            try:
+                return str(path.relative_to(Path.cwd()))
+            except ValueError:
+                return str(path)
+    return None
+
+
+def _split_argv(argv: list[str]):
+    """Overrides and extra config directories from the command line, or None when a flag other
+    than --config-dir asks Hydra for something else (--help, -m, --cfg ...)."""
+    overrides, dirs, k = [], [], 0
+    while k < len(argv):
+        arg = argv[k]
+        if arg in ("--config-dir", "-cd"):
+            dirs.append(argv[k + 1] if k + 1 < len(argv) else "")
+            k += 2
+            continue
+        if arg.startswith("--config-dir="):
+            dirs.append(arg.split("=", 1)[1])
+        elif arg.startswith("-"):
+            return None
+        elif not arg.startswith("hydra."):
+            overrides.append(arg)
+        k += 1
+    return overrides, dirs
+
+
 def _precheck(argv: list[str]) -> None:
     """Compose the config once before Hydra does, so that a bad override (an unknown key, an
-    unknown option of a config group) is one line and exit 2 rather than Hydra's exit 1."""
-    if any(a.startswith("-") for a in argv):  # --help, -m, --cfg ...: leave to Hydra
+    unknown option of a config group, a scenario file that is not YAML) is one line and exit 2
+    rather than Hydra's traceback-like exit 1."""
+    split = _split_argv(argv)
+    if split is None:
         return
+    overrides, dirs = split
     from hydra import compose, initialize_config_dir
-    from hydra.errors import HydraException
-    from omegaconf.errors import OmegaConfBaseException
 
-    overrides = [a for a in argv if not a.startswith("hydra.")]
+    if dirs:
+        paths = ",".join(f"file://{Path(d).resolve()}" for d in dirs)
+        overrides = [*overrides, f"hydra.searchpath=[{paths}]"]
     try:
         with initialize_config_dir(config_dir=CONFIG_DIR, version_base=None):
             compose("config", overrides=overrides)
-    except (HydraException, OmegaConfBaseException) as error:
+    except Exception as error:  # any failure to compose is a mistake in the configuration
         text = " ".join(str(error).split())
         cause = error.__cause__
         if cause is not None and str(cause).split():
