@@ -17,7 +17,8 @@ from .events import Event, build_event, parse_date
 from .world import Structure
 
 WEIGHT_KEYS = ("security", "economic", "prestige")
-SCENARIO_KEYS = ("name", "description", "start", "end", "step_days", "events")
+# `parameters`: free values a scenario file can interpolate into its events (${scenario.parameters.x})
+SCENARIO_KEYS = ("name", "description", "start", "end", "step_days", "events", "parameters")
 
 
 @dataclass(frozen=True)
