@@ -8,21 +8,24 @@ STAMP  := $(VENV)/.installed
 UV     := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 ARGS   ?=
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench facts clean
 
 run: $(STAMP)
 	$(BIN)/sim-run $(ARGS)
 
 test: $(STAMP)
-	$(BIN)/ruff check sim tests benchmarks
+	$(BIN)/ruff check sim tests benchmarks experiments
 	$(BIN)/pytest $(ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check sim tests benchmarks
-	$(BIN)/ruff format --check sim tests benchmarks
+	$(BIN)/ruff check sim tests benchmarks experiments
+	$(BIN)/ruff format --check sim tests benchmarks experiments
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_run.py
+
+facts: $(STAMP)
+	$(BIN)/python experiments/jan2020_stylized_facts.py $(ARGS)
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || \

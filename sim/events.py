@@ -73,19 +73,26 @@ class PrisonerCase(Event):
 @dataclass(frozen=True)
 class Extradition(Event):
     """``by`` hands a citizen of ``national_of`` to ``to``: any prisoner linkage lapses, and the
-    citizen's state protests to both."""
+    citizen's state protests to both. With ``lapse_persistence`` > 0 the cost of releasing the
+    prisoner does not vanish at once but keeps that share of itself each week: yielding right
+    after the affront would look like caving in."""
 
     type: ClassVar[str] = "extradition"
     ACTORS: ClassVar = ("by", "national_of", "to")
     ACTIONS: ClassVar = ("action",)
+    RANGES: ClassVar = {"lapse_persistence": (0.0, 1.0)}
     by: str = ""
     national_of: str = ""
     to: str = ""
     action: str = "protest"
+    lapse_persistence: float = 0.0
 
     def apply(self, world, ctx):
         b, nat, to = ctx.index[self.by], ctx.index[self.national_of], ctx.index[self.to]
-        world.linkage_cost[nat, b] = 0.0
+        if self.lapse_persistence > 0.0:
+            world.linkage_persistence[nat, b] = self.lapse_persistence
+        else:
+            world.linkage_cost[nat, b] = 0.0
         ctx.act(world, [(nat, self.action, b), (nat, self.action, to)])
         return {}
 

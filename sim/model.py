@@ -123,6 +123,7 @@ class BalanceModel(mesa.Model):
             agent.cumulative_utility += utility[agent.index]
         self.counts[self._rows, choice] += 1.0
         world.oil_deviation *= world.oil_persistence
+        world.linkage_cost *= world.linkage_persistence
 
         r, k = self.record, t - 1
         r.stance[k], r.payoffs[k], r.utility[k] = world.stance, realised, utility

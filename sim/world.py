@@ -108,6 +108,7 @@ class WorldState:
     oil_persistence: float = 0.0
     prisoner: np.ndarray = None  # (n, n) bool: [holder, prisoner's state]
     linkage_cost: np.ndarray = None  # (n, n) prestige points forgone by releasing now
+    linkage_persistence: np.ndarray = None  # (n, n) weekly persistence of that cost (1: fixed)
     grievance: np.ndarray = None  # (n, n) weekly affinity loss of [row] toward [column]
 
     @classmethod
@@ -120,6 +121,7 @@ class WorldState:
             stocks=np.zeros((n, 3)),
             prisoner=np.zeros((n, n), dtype=bool),
             linkage_cost=np.zeros((n, n)),
+            linkage_persistence=np.ones((n, n)),
             grievance=np.zeros((n, n)),
         )
 
@@ -136,5 +138,6 @@ class WorldState:
             self.oil_persistence,
             self.prisoner.copy(),
             self.linkage_cost.copy(),
+            self.linkage_persistence.copy(),
             self.grievance.copy(),
         )
