@@ -3,7 +3,10 @@
 An event is scheduled by ``date`` (the step whose week contains it) or by ``step`` (1-based).
 Events that are acts of states (an assassination, a visit) apply an action of the catalogue, so
 their effects, third parties included, follow the same rules as the agents' own acts.
-Adding an event type: subclass :class:`Event`, declare its fields, register it in ``EVENT_TYPES``.
+Adding an event type: subclass :class:`Event`, declare its fields (name the fields that are
+actors, optional actors and catalogue actions in ``ACTORS``, ``OPTIONAL_ACTORS`` and ``ACTIONS``,
+their ranges in ``RANGES``; checks across fields go in ``check``), register it in ``EVENT_TYPES``
+and document it in docs/SCENARIOS.md.
 """
 
 import dataclasses
@@ -29,6 +32,7 @@ class Event:
     type: ClassVar[str] = ""
     ACTORS: ClassVar[tuple[str, ...]] = ()  # fields that name an actor
     ACTIONS: ClassVar[tuple[str, ...]] = ()  # fields that name an action of the catalogue
+    OPTIONAL_ACTORS: ClassVar[tuple[str, ...]] = ()  # fields that name an actor or are "" (none)
     RANGES: ClassVar[dict] = {}  # field -> (low, high), inclusive
 
     step: int
@@ -44,7 +48,11 @@ class Event:
         return None
 
     def actors(self) -> list[str]:
-        return [getattr(self, f) for f in self.ACTORS]
+        named = [getattr(self, f) for f in self.ACTORS + self.OPTIONAL_ACTORS]
+        return [code for code in named if code]
+
+    def check(self, key: str) -> None:
+        """Checks across fields, after each field was checked alone; raise ConfigError."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +107,10 @@ class Extradition(Event):
 
 @dataclass(frozen=True)
 class Assassination(Event):
+    """``perpetrator`` kills a leader of ``target``: the perpetrator's ``action`` toward the
+    target (``assassinate``: damage and humiliation to the target), third parties reacting by
+    structural balance."""
+
     type: ClassVar[str] = "assassination"
     ACTORS: ClassVar = ("perpetrator", "target")
     ACTIONS: ClassVar = ("action",)
@@ -113,6 +125,10 @@ class Assassination(Event):
 
 @dataclass(frozen=True)
 class Strike(Event):
+    """``attacker`` strikes ``target``: the attacker's ``action`` toward the target
+    (``missile_strike`` by default), third parties reacting by structural balance. For a strike
+    in a theatre where a third state's forces may be hit, see :class:`Airstrike`."""
+
     type: ClassVar[str] = "strike"
     ACTORS: ClassVar = ("attacker", "target")
     ACTIONS: ClassVar = ("action",)
@@ -223,6 +239,118 @@ class Sanctions(Event):
         return {}
 
 
+@dataclass(frozen=True)
+class Airstrike(Event):
+    """``attacker`` strikes ``target`` in ``theatre`` (a label such as SYR), where the forces of a
+    third state, ``exposed``, are close to the target.
+
+    The strike is the attacker's ``action`` toward the target (``strike`` by default), applied
+    like any act, so third parties react by structural balance. ``deconflicted_by`` names the
+    state the attacker forewarns through a deconfliction line ("" for none); ``exposed`` defaults
+    to it. The exposed state is spared if it is the one forewarned and its stance toward the
+    attacker, at the moment of the strike, is above 0 (deconfliction needs a working relation).
+    Otherwise its forces are hit: ``collateral_damage`` points to its damage stock,
+    ``prestige_loss`` points off its prestige stock, and its latent affinity toward the attacker
+    falls by ``affinity_loss``. This is how a state's security in a theatre can depend on its
+    cooperation with another state's air force (Russia and Israel in Syria since 2015).
+    """
+
+    type: ClassVar[str] = "airstrike"
+    ACTORS: ClassVar = ("attacker", "target")
+    OPTIONAL_ACTORS: ClassVar = ("deconflicted_by", "exposed")
+    ACTIONS: ClassVar = ("action",)
+    RANGES: ClassVar = {
+        "collateral_damage": (0.0, 1000.0),
+        "prestige_loss": (0.0, 1000.0),
+        "affinity_loss": (0.0, 10.0),
+    }
+    theatre: str
+    attacker: str = ""
+    target: str = ""
+    deconflicted_by: str = ""
+    exposed: str = ""
+    action: str = "strike"
+    collateral_damage: float = 5.0
+    prestige_loss: float = 5.0
+    affinity_loss: float = 0.1
+
+    def check(self, key):
+        if not self.theatre.strip():
+            raise ConfigError(f"{key}.theatre", self.theatre, "must name a theatre")
+        if self.attacker == self.target:
+            raise ConfigError(f"{key}.target", self.target, "the attacker cannot strike itself")
+        for name in self.OPTIONAL_ACTORS:
+            if getattr(self, name) in (self.attacker, self.target):
+                raise ConfigError(
+                    f"{key}.{name}", getattr(self, name), "must be a third state (or empty)"
+                )
+        if self.exposed and self.deconflicted_by and self.exposed != self.deconflicted_by:
+            raise ConfigError(
+                f"{key}.exposed",
+                self.exposed,
+                f"differs from deconflicted_by {self.deconflicted_by!r}: only the exposed "
+                "state can be forewarned",
+            )
+
+    def apply(self, world, ctx):
+        a = ctx.index[self.attacker]
+        exposed = self.exposed or self.deconflicted_by
+        spared = bool(
+            exposed
+            and self.deconflicted_by == exposed
+            and world.stance[ctx.index[exposed], a] > 0.0
+        )
+        ctx.act(world, [(a, self.action, ctx.index[self.target])])
+        if not exposed:
+            return {}
+        if not spared:
+            e = ctx.index[exposed]
+            world.stocks[e, 1] += self.collateral_damage
+            world.stocks[e, 0] -= self.prestige_loss
+            world.affinity[e, a] -= self.affinity_loss
+        return {"outcome": f"{exposed} {'spared (deconflicted)' if spared else 'hit'}"}
+
+
+@dataclass(frozen=True)
+class PeacePlan(Event):
+    """``proposer`` announces a plan that favours ``favoured`` (the US "Middle East plan" of
+    28 Jan 2020, announced with Israel's prime minister at the White House).
+
+    The announcement is the proposer's ``action`` toward the favoured party (``support`` by
+    default), applied like any act: the favoured party warms toward the proposer, and third
+    parties react by structural balance (the favoured party's enemies cool toward the proposer,
+    its friends warm). ``reactions`` adds, for each state named, a shift of its latent affinity
+    toward the proposer (negative: the plan cools it further; each in [-1, 1]), for the reactions
+    that structural balance does not capture (a state that rejects the plan on principle).
+    """
+
+    type: ClassVar[str] = "peace_plan"
+    ACTORS: ClassVar = ("proposer", "favoured")
+    ACTIONS: ClassVar = ("action",)
+    proposer: str = ""
+    favoured: str = ""
+    action: str = "support"
+    reactions: dict = dataclasses.field(default_factory=dict)
+
+    def check(self, key):
+        if self.proposer == self.favoured:
+            raise ConfigError(f"{key}.favoured", self.favoured, "must differ from the proposer")
+        for code, value in self.reactions.items():
+            if code == self.proposer:
+                raise ConfigError(
+                    f"{key}.reactions.{code}", value, "the proposer has no stance toward itself"
+                )
+            if not -1.0 <= value <= 1.0:
+                raise ConfigError(f"{key}.reactions.{code}", value, "must be in [-1.0, 1.0]")
+
+    def apply(self, world, ctx):
+        p = ctx.index[self.proposer]
+        ctx.act(world, [(p, self.action, ctx.index[self.favoured])])
+        for code, shift in self.reactions.items():
+            world.affinity[ctx.index[code], p] += shift
+        return {}
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.type: cls
     for cls in (
@@ -234,10 +362,17 @@ EVENT_TYPES: dict[str, type[Event]] = {
         Election,
         OilShock,
         Sanctions,
+        Airstrike,
+        PeacePlan,
     )
 }
 
 _BASE_FIELDS = {"type", "date", "step", "label"}
+
+
+def _a(kind: str) -> str:
+    """``kind`` with its indefinite article: "a strike", "an airstrike"."""
+    return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
 
 
 def _check_type(key, value, kind):
@@ -281,7 +416,7 @@ def build_event(raw: dict, key: str, calendar, actor_codes, action_names) -> Eve
     fields = {f.name: f for f in dataclasses.fields(cls)}
     for name in raw:
         if name not in fields and name != "type":
-            raise ConfigError(f"{key}.{name}", raw[name], f"unknown parameter of a {kind} event")
+            raise ConfigError(f"{key}.{name}", raw[name], f"unknown parameter of {_a(kind)} event")
     if ("date" in raw) == ("step" in raw):
         raise ConfigError(key, kind, "an event needs exactly one of `date` or `step`")
     if "date" in raw:
@@ -307,12 +442,14 @@ def build_event(raw: dict, key: str, calendar, actor_codes, action_names) -> Eve
         )
         if name not in raw:
             if name in cls.ACTORS or not has_default:
-                raise ConfigError(f"{key}.{name}", None, f"missing parameter of a {kind} event")
+                raise ConfigError(f"{key}.{name}", None, f"missing parameter of {_a(kind)} event")
             continue
         kind_of = f.type
         value = _check_type(f"{key}.{name}", raw[name], kind_of)
         if name in cls.ACTORS and value not in actor_codes:
             raise ConfigError(f"{key}.{name}", value, "unknown actor")
+        if name in cls.OPTIONAL_ACTORS and value and value not in actor_codes:
+            raise ConfigError(f"{key}.{name}", value, 'unknown actor ("" for none)')
         if name in cls.ACTIONS and value not in action_names:
             raise ConfigError(
                 f"{key}.{name}", value, "unknown action (or not one aimed at one other state)"
@@ -327,4 +464,6 @@ def build_event(raw: dict, key: str, calendar, actor_codes, action_names) -> Eve
                     raise ConfigError(f"{key}.{name}.{code}", v, "unknown actor")
                 value[code] = _check_type(f"{key}.{name}.{code}", v, float)
         values[name] = value
-    return cls(**values)
+    event = cls(**values)
+    event.check(key)
+    return event
