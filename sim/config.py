@@ -217,7 +217,7 @@ def _action_table(cfg) -> ActionTable:
         needs = {"crisis": "pair", "prisoner": "other"}.get(a.get("requires"))
         if needs and a.get("target", "other") != needs:
             raise ConfigError(f"{key}.requires", a["requires"], f"needs an action with `target: {needs}`")
-        cost = _mapping(f"{key}.cost", a.get("cost", {}) or {})
+        cost = dict(_mapping(f"{key}.cost", a.get("cost", {}) or {}))
         for k, v in cost.items():
             if k not in WEIGHT_KEYS:
                 raise ConfigError(

@@ -1,0 +1,521 @@
+"""Running a sweep's runs in chunks: the work of one chunk, and where chunks run.
+
+A chunk is a list of ``(run index, parameter values)``. Whoever runs it (this process, a local
+process pool or a Dask worker) builds each run's config from the sweep's base config of the
+run's scenario plus the run's values, derives the run's seed from the master seed and the run
+index alone (:func:`run_seed`), runs the model and returns flat rows. Nothing depends on which
+worker ran what, so results are identical for every executor and number of workers.
+
+Executors share one interface, :meth:`Executor.imap`: chunks in, chunk results out as they
+finish, with a bounded number of chunks in flight so that memory stays flat however long the
+sweep.
+"""
+
+import logging
+import multiprocessing
+import os
+import re
+import signal
+import threading
+import traceback
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+
+from .errors import ConfigError
+
+EXECUTORS = ("serial", "local", "dask")
+_INTERPOLATION = re.compile(r"\$\{([^}]*)\}")
+
+
+def run_seed(master: int, index: int) -> int:
+    """The seed of run ``index``: the first 63 bits of the state of
+    ``SeedSequence(master).spawn(index + 1)[index]`` (that child is
+    ``SeedSequence(master, spawn_key=(index,))``), so it depends only on the master seed and the
+    run index."""
+    state = np.random.SeedSequence(master, spawn_key=(index,)).generate_state(1, np.uint64)[0]
+    return int(state >> np.uint64(1))
+
+
+def with_values(config: dict, keys_list, values) -> dict:
+    """A copy of ``config`` with each path in ``keys_list`` set to its value. Only the dicts and
+    lists on the paths are copied (the rest is shared with ``config``, which is not changed)."""
+    root = dict(config)
+    for keys, value in zip(keys_list, values, strict=True):
+        node = root
+        for k in keys[:-1]:
+            child = node[k]
+            child = dict(child) if isinstance(child, dict) else list(child)
+            node[k] = child
+            node = child
+        node[keys[-1]] = value
+    return root
+
+
+def interpolation_targets(config) -> set[str]:
+    """Every path referenced by an OmegaConf interpolation ``${...}`` in ``config``."""
+    found = set()
+    stack = [config]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, str) and "${" in node:
+            found.update(m.strip() for m in _INTERPOLATION.findall(node))
+    return found
+
+
+def needs_resolution(config: dict, paths) -> bool:
+    """Whether a swept path feeds an interpolation (``${scenario.parameters.x}``), so that each
+    run's config must be resolved again after its values are set."""
+    targets = interpolation_targets(config)
+    for t in targets:
+        if t.startswith(".") or ":" in t:  # relative or resolver interpolation: be safe
+            return True
+        for p in paths:
+            if t == p or t.startswith(p + ".") or p.startswith(t + "."):
+                return True
+    return False
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """What every chunk of a sweep needs, sent once to each worker."""
+
+    master_seed: int
+    points: int
+    replicates: int
+    scenario_names: tuple
+    configs: tuple  # the model config of each scenario (unresolved where `resolve` is True)
+    resolve: tuple  # per scenario: re-resolve interpolations after setting the values
+    keys: tuple  # the keys of each swept parameter's path
+    names: tuple  # the swept parameters' dotted paths
+    layout: object  # sim.results.Layout
+    collect_steps: bool = False
+
+    @property
+    def total(self) -> int:
+        return len(self.scenario_names) * self.points * self.replicates
+
+    def locate(self, index: int) -> tuple[int, int, int]:
+        """(scenario, point, replicate) of a run: ``index = (scenario * points + point) *
+        replicates + replicate``."""
+        q, replicate = divmod(index, self.replicates)
+        scenario, point = divmod(q, self.points)
+        return scenario, point, replicate
+
+    def config_of(self, index: int, values) -> tuple[dict, int]:
+        """The complete model config of run ``index`` and its seed."""
+        s, _, _ = self.locate(index)
+        config = with_values(self.configs[s], self.keys, values)
+        if self.resolve[s]:
+            from omegaconf import OmegaConf
+
+            config = OmegaConf.to_container(OmegaConf.create(config), resolve=True)
+        seed = run_seed(self.master_seed, index)
+        config["seed"] = seed
+        return config, seed
+
+
+@dataclass
+class ChunkResult:
+    """What a chunk returns: a results table, failures, and the steps table (or None)."""
+
+    runs: int
+    table: pa.Table
+    failures: list
+    steps: pa.Table | None
+
+
+class ChunkInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a chunk run in this process; carries the runs that finished before it."""
+
+    def __init__(self, result: "ChunkResult"):
+        super().__init__()
+        self.result = result
+
+
+def run_chunk(ctx: RunContext, chunk) -> ChunkResult:
+    """Run every ``(index, values)`` of ``chunk``; a run that raises becomes a failure record."""
+    from . import __version__, metrics
+    from .config import build_scenario
+    from .model import run
+    from .results import flatten_summary, steps_columns
+
+    layout = ctx.layout
+    rows = {name: [] for name in layout.schema().names}
+    failures, steps = [], []
+    done = 0
+    try:
+        for index, values in chunk:
+            s, point, replicate = ctx.locate(index)
+            head = {
+                "run": index,
+                "scenario": ctx.scenario_names[s],
+                "point": point,
+                "replicate": replicate,
+                "seed": run_seed(ctx.master_seed, index),
+            }
+            head.update(zip(ctx.names, values, strict=True))
+            try:
+                config, seed = ctx.config_of(index, values)
+                model = run(build_scenario(config))
+                summary = metrics.summary(model, seed, "", __version__)
+                metric_row = flatten_summary(summary, layout)
+                if ctx.collect_steps:
+                    steps.append(steps_columns(model, index, layout.codes))
+            except Exception as error:  # noqa: BLE001 - a failing run is recorded, not fatal
+                if _interrupted(error):  # Ctrl-C inside compiled code comes back as SystemError
+                    raise KeyboardInterrupt from error
+                message = str(error) if isinstance(error, ConfigError) else _describe(error)
+                failures.append({**head, "error": message})
+                done += 1
+                continue
+            for name, value in head.items():
+                rows[name].append(value)
+            for name, value in metric_row.items():
+                rows[name].append(value)
+            done += 1
+    except KeyboardInterrupt:
+        raise ChunkInterrupted(_chunk_result(ctx, done, rows, failures, steps)) from None
+    return _chunk_result(ctx, done, rows, failures, steps)
+
+
+def _chunk_result(ctx, runs, rows, failures, steps) -> ChunkResult:
+    layout = ctx.layout
+    table = pa.Table.from_pydict(rows, schema=layout.schema())
+    steps_table = None
+    if ctx.collect_steps:
+        steps_schema = layout.steps_schema()
+        steps_table = (
+            pa.concat_tables(pa.Table.from_pydict(s, schema=steps_schema) for s in steps)
+            if steps
+            else steps_schema.empty_table()
+        )
+    return ChunkResult(runs, table, failures, steps_table)
+
+
+def _interrupted(error: BaseException) -> bool:
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, KeyboardInterrupt):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def _describe(error: BaseException) -> str:
+    """``Type: message`` and the innermost frame, on one line."""
+    frames = traceback.extract_tb(error.__traceback__)
+    where = f" (at {os.path.basename(frames[-1].filename)}:{frames[-1].lineno})" if frames else ""
+    return f"{type(error).__name__}: {' '.join(str(error).split())}{where}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Executors
+
+_WORKER_CONTEXT: RunContext | None = None
+
+
+def _init_worker(ctx: RunContext) -> None:
+    global _WORKER_CONTEXT
+    _WORKER_CONTEXT = ctx
+    logging.getLogger("MESA").setLevel(logging.WARNING)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the main process, which saves
+
+
+def _run_chunk_here(chunk) -> ChunkResult:
+    return run_chunk(_WORKER_CONTEXT, chunk)
+
+
+def available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+class Executor:
+    """Runs chunks of a sweep. Use as a context manager; ``imap`` yields results as chunks end."""
+
+    name = "executor"
+    workers = 1
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+    def close(self) -> None:
+        pass
+
+    def drain(self):
+        """After an interrupt: cancel the chunks not started; yield those that still finish."""
+        return iter(())
+
+    def describe(self) -> dict:
+        return {"type": self.name, "workers": self.workers}
+
+
+class SerialExecutor(Executor):
+    """Every chunk in this process, one after the other."""
+
+    name = "serial"
+
+    def start(self, ctx: RunContext) -> None:
+        self.ctx = ctx
+
+    def imap(self, chunks):
+        self._partial = None
+        for chunk in chunks:
+            try:
+                result = run_chunk(self.ctx, chunk)
+            except ChunkInterrupted as stop:
+                self._partial = stop.result  # the runs of this chunk done before Ctrl-C
+                raise KeyboardInterrupt from None
+            yield result
+
+    def drain(self):
+        partial, self._partial = getattr(self, "_partial", None), None
+        if partial is not None:
+            yield partial
+
+
+class LocalExecutor(Executor):
+    """A pool of processes on this machine (``concurrent.futures.ProcessPoolExecutor``).
+
+    Workers are forked from this process when it runs no other Python thread (they start at once,
+    with everything imported), else started from a fork server that imports the model once
+    (never a fork of a threaded process, e.g. a notebook's kernel). Each receives the sweep's
+    context once, when it starts."""
+
+    name = "local"
+
+    def __init__(self, workers: int | None = None, in_flight: int = 4):
+        self.workers = workers or available_cores()
+        self.in_flight = in_flight
+        self.pool = None
+        self.method = None
+
+    def start(self, ctx: RunContext) -> None:
+        from concurrent.futures import ProcessPoolExecutor
+
+        methods = multiprocessing.get_all_start_methods()
+        if threading.active_count() == 1 and "fork" in methods:
+            mp = multiprocessing.get_context("fork")
+        elif "forkserver" in methods:
+            mp = multiprocessing.get_context("forkserver")
+            mp.set_forkserver_preload(["sim.executors", "sim.model", "sim.config"])
+        else:  # pragma: no cover - Windows
+            mp = multiprocessing.get_context("spawn")
+        self.method = mp.get_start_method()
+        self.pool = ProcessPoolExecutor(
+            max_workers=self.workers, mp_context=mp, initializer=_init_worker, initargs=(ctx,)
+        )
+
+    def describe(self) -> dict:
+        return {"type": self.name, "workers": self.workers, "start_method": self.method}
+
+    def imap(self, chunks):
+        from concurrent.futures import FIRST_COMPLETED, wait
+
+        live = self._live = set()  # submitted, not yet handed out
+        chunks = iter(chunks)
+        limit = self.workers * self.in_flight
+        exhausted = False
+        while True:
+            while not exhausted and len(live) < limit:
+                chunk = next(chunks, None)
+                if chunk is None:
+                    exhausted = True
+                    break
+                live.add(self.pool.submit(_run_chunk_here, chunk))
+            if not live:
+                return
+            finished, _ = wait(live, return_when=FIRST_COMPLETED)
+            for future in finished:
+                live.discard(future)
+                yield future.result()
+
+    def drain(self):
+        from concurrent.futures import as_completed
+
+        running = [f for f in getattr(self, "_live", ()) if not f.cancel()]
+        self._live = set()
+        for future in as_completed(running):
+            if not future.cancelled() and future.exception() is None:
+                yield future.result()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+
+class DaskExecutor(Executor):
+    """A Dask ``distributed`` cluster: a ``LocalCluster`` of processes when no address is given,
+    else the scheduler at ``address`` (``tcp://host:port``), e.g. one started by dask-jobqueue on
+    Slurm or PBS. The context is scattered to every worker once; chunks are tasks."""
+
+    name = "dask"
+
+    def __init__(
+        self,
+        address: str | None = None,
+        workers: int | None = None,
+        threads_per_worker: int = 1,
+        timeout: float = 10.0,
+        in_flight: int = 4,
+    ):
+        self.address = address
+        self.requested = workers
+        self.threads_per_worker = threads_per_worker
+        self.timeout = timeout
+        self.in_flight = in_flight
+        self.client = self.cluster = None
+        self.workers = 0
+
+    def connect(self) -> None:
+        """Start the local cluster or reach the scheduler; raises ConfigError when no scheduler
+        answers at ``address`` (checked before any run)."""
+        from distributed import Client, LocalCluster
+
+        for noisy in ("distributed", "tornado", "bokeh"):
+            logging.getLogger(noisy).setLevel(logging.ERROR)
+        if self.address:
+            try:
+                self.client = Client(self.address, timeout=f"{self.timeout}s")
+            except (OSError, TimeoutError) as error:
+                reason = " ".join(str(error).split())
+                raise ConfigError(
+                    "executor.address", self.address, f"no Dask scheduler answers there ({reason})"
+                ) from None
+        else:
+            self.cluster = LocalCluster(
+                n_workers=self.requested or available_cores(),
+                threads_per_worker=self.threads_per_worker,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
+            self.client = Client(self.cluster)
+        info = self.client.scheduler_info()
+        self.workers = sum(w.get("nthreads", 1) for w in info["workers"].values()) or 1
+
+    def start(self, ctx: RunContext) -> None:
+        if self.client is None:
+            self.connect()
+        [self.ctx] = self.client.scatter([ctx], broadcast=True)
+
+    def imap(self, chunks):
+        from distributed import as_completed
+
+        chunks = iter(chunks)
+        limit = max(self.workers, 1) * self.in_flight
+        live = self._live = set()
+
+        def submit(chunk):
+            future = self.client.submit(run_chunk, self.ctx, chunk, pure=False)
+            live.add(future)
+            return future
+
+        first = [submit(c) for c in _take(chunks, limit)]
+        if not first:
+            return
+        queue = as_completed(first)
+        for future in queue:
+            live.discard(future)
+            result = future.result()
+            future.release()
+            for chunk in _take(chunks, 1):
+                queue.add(submit(chunk))
+            yield result
+
+    def drain(self):
+        live = list(getattr(self, "_live", ()))
+        self._live = set()
+        unfinished = [f for f in live if not f.done()]
+        if unfinished:
+            self.client.cancel(unfinished)
+        for future in live:
+            if future.status == "finished":
+                yield future.result()
+
+    def describe(self) -> dict:
+        return {"type": self.name, "workers": self.workers, "address": self.address}
+
+    def close(self) -> None:
+        if self.client is not None:
+            self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+        self.client = self.cluster = None
+
+
+def _take(iterator, n) -> list:
+    out = []
+    for _ in range(n):
+        item = next(iterator, None)
+        if item is None:
+            break
+        out.append(item)
+    return out
+
+
+def make_executor(cfg: dict) -> Executor:
+    """The executor described by the ``executor`` section of the sweep config."""
+    if not isinstance(cfg, dict):
+        raise ConfigError("executor", cfg, "must be a mapping")
+    kind = cfg.get("type")
+    if kind not in EXECUTORS:
+        raise ConfigError(
+            "executor.type", kind, f"unknown executor (known: {', '.join(EXECUTORS)})"
+        )
+    allowed = {
+        "serial": {"type", "chunk_size"},
+        "local": {"type", "chunk_size", "workers"},
+        "dask": {"type", "chunk_size", "workers", "address", "threads_per_worker", "timeout"},
+    }[kind]
+    for k in cfg:
+        if k not in allowed:
+            raise ConfigError(f"executor.{k}", cfg[k], f"not a key of the {kind} executor")
+    chunk = cfg.get("chunk_size")
+    if chunk is not None and (isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1):
+        raise ConfigError(
+            "executor.chunk_size", chunk, "must be a positive integer or null (automatic)"
+        )
+    workers = cfg.get("workers")
+    if workers is not None and (
+        isinstance(workers, bool) or not isinstance(workers, int) or workers < 1
+    ):
+        raise ConfigError(
+            "executor.workers", workers, "must be a positive integer or null (all cores)"
+        )
+    if kind == "serial":
+        return SerialExecutor()
+    if kind == "local":
+        return LocalExecutor(workers)
+    address = cfg.get("address")
+    if address is not None and (not isinstance(address, str) or "://" not in address):
+        raise ConfigError("executor.address", address, "must look like tcp://host:port")
+    timeout = cfg.get("timeout", 10)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+        raise ConfigError("executor.timeout", timeout, "must be a positive number of seconds")
+    threads = cfg.get("threads_per_worker", 1)
+    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
+        raise ConfigError("executor.threads_per_worker", threads, "must be a positive integer")
+    return DaskExecutor(address, workers, threads, float(timeout))
+
+
+def chunk_size(requested: int | None, todo: int, workers: int) -> int:
+    """Runs per task: as asked, else about eight tasks per worker, between 16 and 256 runs (so
+    per-task overhead stays a small share and the last tasks still balance across workers)."""
+    if requested:
+        return requested
+    return max(1, min(256, max(16, -(-todo // (workers * 8)))))

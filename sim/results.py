@@ -1,0 +1,340 @@
+"""Where a sweep's results go: Parquet parts that survive a crash, failures, and the manifest.
+
+Layout of a sweep's output directory::
+
+    manifest.json        the sweep: resolved config, design, seeds rule, version, commit, counts
+    design.parquet       one row per design point: its parameter values
+    results/part-NNNNNN.parquet   one row per finished run (run, scenario, point, replicate, seed,
+                         every swept parameter, every metric of summary.json flattened)
+    steps/part-NNNNNN.parquet     with collect=steps: one row per run, step and actor
+    failures.parquet     one row per run that raised: run, scenario, point, replicate, seed,
+                         parameters, error
+
+Every file is written to a hidden temporary name in its own folder and moved into place with
+``os.replace``, so a kill at any moment leaves only whole files. A run is done when its index is
+in a results part or in failures.parquet; a resumed sweep runs only the others, so each run
+appears exactly once.
+"""
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .actions import COMPONENTS
+
+MANIFEST = "manifest.json"
+DESIGN_FILE = "design.parquet"
+FAILURES = "failures.parquet"
+RESULTS_DIR = "results"
+STEPS_DIR = "steps"
+_PART = re.compile(r"^part-(\d{6,})\.parquet$")
+
+RUN_COLUMNS = (
+    ("run", pa.int64()),
+    ("scenario", pa.string()),
+    ("point", pa.int64()),
+    ("replicate", pa.int64()),
+    ("seed", pa.int64()),
+)
+SCALAR_METRICS = (
+    ("hedge_index", pa.float64()),
+    ("tilt", pa.float64()),
+    ("balance_broken", pa.bool_()),
+    ("balance_broken_step", pa.int64()),
+    ("escalations", pa.int64()),
+)
+
+
+def level_type(values) -> pa.DataType:
+    """The Parquet type of a parameter column."""
+    return pa.array(list(values)).type
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The columns of a sweep's tables, fixed before the first run so that every part of every
+    session has the same schema: the union of the scenarios' actors and of each actor's
+    alternatives (the labels of ``action_counts``)."""
+
+    parameters: tuple  # ((path, pa type), ...)
+    codes: tuple  # every actor of every scenario, in order of first appearance
+    labels: dict = field(default_factory=dict)  # code -> tuple of alternative labels
+
+    @classmethod
+    def of(cls, design, scenarios) -> "Layout":
+        """``scenarios``: validated ``BalanceScenario`` objects (one per scenario of the sweep)."""
+        params = tuple((name, level_type(design.points[name])) for name in design.names)
+        codes, labels = [], {}
+        for sc in scenarios:
+            alts, _ = sc.compiled()
+            names, sc_codes = sc.table.names, list(sc.structure.codes)
+            for i, code in enumerate(sc_codes):
+                if code not in labels:
+                    codes.append(code)
+                    labels[code] = []
+                for a in range(alts.shape[1]):
+                    label = alts.label(i, a, names, sc_codes)
+                    if alts.valid[i, a] and label not in labels[code]:
+                        labels[code].append(label)
+        return cls(params, tuple(codes), {c: tuple(v) for c, v in labels.items()})
+
+    def metric_columns(self) -> list[tuple[str, pa.DataType]]:
+        cols = [
+            (f"final_stance.{a}.{b}", pa.float64())
+            for a in self.codes
+            for b in self.codes
+            if a != b
+        ]
+        cols += [(f"cumulative_utility.{a}", pa.float64()) for a in self.codes]
+        cols += list(SCALAR_METRICS)
+        cols += [(f"action_counts.{a}.{x}", pa.int64()) for a in self.codes for x in self.labels[a]]
+        return cols
+
+    def schema(self) -> pa.Schema:
+        return pa.schema([*RUN_COLUMNS, *self.parameters, *self.metric_columns()])
+
+    def columns(self) -> list[str]:
+        return self.schema().names
+
+    def failure_schema(self) -> pa.Schema:
+        return pa.schema([*RUN_COLUMNS, *self.parameters, ("error", pa.string())])
+
+    def steps_schema(self) -> pa.Schema:
+        return pa.schema(
+            [
+                ("run", pa.int64()),
+                ("step", pa.int64()),
+                ("actor", pa.string()),
+                *[(f"stance_{c}", pa.float64()) for c in self.codes],
+                *[(c, pa.float64()) for c in COMPONENTS],
+                ("utility", pa.float64()),
+                ("action", pa.string()),
+                ("probability", pa.float64()),
+            ]
+        )
+
+    def describe(self) -> dict:
+        """The layout as kept in manifest.json (compared on resume)."""
+        return {
+            "results": [f"{f.name}: {f.type}" for f in self.schema()],
+            "steps": [f"{f.name}: {f.type}" for f in self.steps_schema()],
+        }
+
+
+def flatten_summary(summary: dict, layout: Layout) -> dict:
+    """The metric columns of one run from its summary.json dict (``responses`` left out,
+    missing action counts are 0, stances toward actors of other scenarios are null)."""
+    row = {}
+    fs, cu = summary["final_stance"], summary["cumulative_utility"]
+    for a in layout.codes:
+        for b in layout.codes:
+            if a != b:
+                row[f"final_stance.{a}.{b}"] = fs.get(a, {}).get(b)
+    for a in layout.codes:
+        row[f"cumulative_utility.{a}"] = cu.get(a)
+    for name, _ in SCALAR_METRICS:
+        row[name] = summary[name]
+    counts = summary["action_counts"]
+    for a in layout.codes:
+        known = layout.labels[a]
+        mine = counts.get(a, {})
+        unknown = set(mine) - set(known)
+        if unknown:
+            raise ValueError(
+                f"{a} chose {sorted(unknown)}, alternatives the base config of the sweep does not "
+                "have (a swept parameter changes the catalogue); the results table has no column "
+                "for them"
+            )
+        for x in known:
+            row[f"action_counts.{a}.{x}"] = int(mine.get(x, 0))
+    return row
+
+
+def steps_columns(model, run: int, codes: tuple) -> dict:
+    """Per-step series of one run: one row per step and actor (``collect=steps``)."""
+    import numpy as np
+
+    s, r = model.structure, model.record
+    steps, n = r.utility.shape
+    own = list(s.codes)
+    t = np.repeat(np.arange(1, steps + 1), n)
+    i = np.tile(np.arange(n), steps)
+    out = {"run": np.full(t.shape, run, dtype=np.int64), "step": t, "actor": [own[k] for k in i]}
+    for code in codes:
+        if code in s.index:
+            j = s.index[code]
+            col = r.stance[:, :, j].ravel().copy()
+            col[i == j] = np.nan
+        else:
+            col = np.full(t.shape, np.nan)
+        out[f"stance_{code}"] = col
+    for c, name in enumerate(COMPONENTS):
+        out[name] = r.payoffs[:, :, c].ravel()
+    out["utility"] = r.utility.ravel()
+    choice = r.choice.ravel()
+    out["action"] = [model.label(int(x), int(a)) for x, a in zip(i, choice, strict=True)]
+    out["probability"] = r.probability.ravel()
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Files
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    tmp = path.parent / f".{path.name}.{os.getpid()}.tmp"
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def atomic_write_json(path: Path, payload: dict) -> None:
+    text = json.dumps(payload, indent=2, sort_keys=False, default=str) + "\n"
+    atomic_write_bytes(path, text.encode())
+
+
+def atomic_write_table(path: Path, table: pa.Table) -> None:
+    tmp = path.parent / f".{path.name}.{os.getpid()}.tmp"
+    pq.write_table(table, tmp)
+    with open(tmp, "rb") as f:
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def part_numbers(folder: Path) -> dict[int, Path]:
+    if not folder.is_dir():
+        return {}
+    return {int(m.group(1)): p for p in folder.iterdir() if (m := _PART.match(p.name))}
+
+
+def remove_temporaries(folder: Path) -> None:
+    """Half-written files of a killed session (hidden ``.*.tmp``): never part of a result."""
+    if folder.is_dir():
+        for p in folder.glob(".*.tmp"):
+            p.unlink(missing_ok=True)
+
+
+class Store:
+    """The output directory of one sweep, written part by part."""
+
+    def __init__(self, root, layout: Layout, collect_steps: bool = False):
+        self.root = Path(root)
+        self.layout = layout
+        self.collect_steps = collect_steps
+        self.schema = layout.schema()
+        self.failure_schema = layout.failure_schema()
+        self.steps_schema = layout.steps_schema()
+        self.results = self.root / RESULTS_DIR
+        self.steps = self.root / STEPS_DIR
+        self.next_part = 0
+        self.failures: list[dict] = []
+        self._failures_written = 0
+        self._tables: list[pa.Table] = []
+        self._steps: list[pa.Table] = []
+        self.buffered = 0
+
+    # -- resume ---------------------------------------------------------------------------
+
+    def scan(self, total: int, retry_failed: bool = False):
+        """Which runs are already done: a boolean array of length ``total``, and how many of
+        them are results. Removes what a killed session left half-done."""
+        import numpy as np
+
+        for folder in (self.root, self.results, self.steps):
+            remove_temporaries(folder)
+        done = np.zeros(total, dtype=bool)
+        parts = part_numbers(self.results)
+        n_results = 0
+        for _, path in sorted(parts.items()):
+            try:
+                runs = pq.read_table(path, columns=["run"]).column("run").to_numpy()
+            except Exception as error:  # noqa: BLE001 - a foreign or broken file
+                raise RuntimeError(f"{path} cannot be read: {error}") from error
+            if runs.size and (runs.min() < 0 or runs.max() >= total):
+                raise RuntimeError(f"{path} holds run indices outside 0..{total - 1}")
+            if done[runs].any() or np.unique(runs).size != runs.size:
+                raise RuntimeError(f"{path} repeats runs already in another part")
+            done[runs] = True
+            n_results += runs.size
+        for number, path in part_numbers(self.steps).items():
+            if number not in parts:  # the session died between the steps part and its results
+                path.unlink()
+        self.next_part = max(parts, default=-1) + 1
+        failures_path = self.root / FAILURES
+        if failures_path.is_file():
+            if retry_failed:
+                failures_path.unlink()
+            else:
+                table = pq.read_table(failures_path)
+                self.failures = table.to_pylist()
+                self._failures_written = len(self.failures)
+                done[np.array([f["run"] for f in self.failures], dtype=np.int64)] = True
+        return done, n_results
+
+    # -- writing --------------------------------------------------------------------------
+
+    def add(self, table: pa.Table | None, failures: list[dict], steps=None) -> None:
+        """Buffer one chunk's results (a table of ``self.schema``), failures and steps."""
+        if table is not None and table.num_rows:
+            self._tables.append(table)
+            self.buffered += table.num_rows
+        self.failures.extend(failures)
+        if steps is not None and steps.num_rows:
+            self._steps.append(steps)
+
+    def flush(self) -> None:
+        """Write the buffered rows as the next part (steps first, then results), and the
+        failures when there are new ones."""
+        if self.buffered:
+            table = pa.concat_tables(self._tables).sort_by("run")
+            name = f"part-{self.next_part:06d}.parquet"
+            if self.collect_steps:
+                self.steps.mkdir(parents=True, exist_ok=True)
+                steps = (
+                    pa.concat_tables(self._steps)
+                    if self._steps
+                    else self.steps_schema.empty_table()
+                )
+                steps = steps.sort_by([("run", "ascending"), ("step", "ascending")])
+                atomic_write_table(self.steps / name, steps)
+            self.results.mkdir(parents=True, exist_ok=True)
+            atomic_write_table(self.results / name, table)
+            self.next_part += 1
+            self._tables = []
+            self._steps = []
+            self.buffered = 0
+        if len(self.failures) != self._failures_written:
+            rows = sorted(self.failures, key=lambda f: f["run"])
+            table = pa.Table.from_pylist(rows, schema=self.failure_schema)
+            atomic_write_table(self.root / FAILURES, table)
+            self._failures_written = len(self.failures)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+def load_results(root, columns=None):
+    """All results of a sweep as one pandas DataFrame sorted by run index."""
+    import pandas as pd
+
+    folder = Path(root) / RESULTS_DIR
+    parts = [p for _, p in sorted(part_numbers(folder).items())]
+    if not parts:
+        return pd.DataFrame()
+    table = pa.concat_tables(pq.read_table(p, columns=columns) for p in parts)
+    return table.sort_by("run").to_pandas()
+
+
+def load_failures(root):
+    import pandas as pd
+
+    path = Path(root) / FAILURES
+    return pq.read_table(path).to_pandas() if path.is_file() else pd.DataFrame()

@@ -1,0 +1,672 @@
+"""``sim-sweep``: one Hydra job runs a whole sweep (a design crossed with replicates and
+scenarios), in chunks, on one of three executors, into resumable Parquet parts.
+
+    sim-sweep design=sobol design.n=1024 replicates=1 executor=local hydra.run.dir=sweeps/s1
+
+The composed config is ``configs/sweep.yaml``: everything ``sim-run`` composes (actors, actions,
+decision, scenario, seed, balancer, dynamics, outputs) plus the groups ``design/`` (grid, lhs,
+sobol, morris) and ``executor/`` (serial, local, dask) and the sweep's own keys. Mistakes in the
+configuration or the design print one line and exit 2 before any run. docs/SWEEPS.md has the
+details; ``sim/results.py`` the output layout.
+"""
+
+import contextlib
+import copy
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import re
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .errors import ConfigError
+
+CONFIG_DIR = str(Path(__file__).resolve().parent.parent / "configs")
+ROOT = Path(__file__).resolve().parent.parent
+EXIT_USAGE = 2
+EXIT_FAILED = 1
+EXIT_INTERRUPTED = 130
+FORMAT = 1  # version of the output layout (manifest.json "format")
+
+# Keys of the sweep config that are not part of the model's config.
+SWEEP_KEYS = (
+    "design",
+    "executor",
+    "replicates",
+    "scenarios",
+    "collect",
+    "resume",
+    "retry_failed",
+    "progress",
+    "part_rows",
+    "flush_seconds",
+)
+COLLECT = ("summary", "steps")
+RESUME = ("auto", True, False)
+_SCENARIO_OVERRIDE = re.compile(r"^[+~]*scenario=")
+
+
+class SweepAborted(RuntimeError):
+    """The executor failed (a worker died, the cluster went away); what ran is saved."""
+
+
+def fail(message: str, code: int = EXIT_USAGE):
+    """One line on stderr and exit (2 for a user mistake)."""
+    print(f"sim-sweep: error: {message}", file=sys.stderr)
+    sys.exit(code)
+
+
+def model_config(config: dict) -> dict:
+    """The model's part of a composed sweep config (what ``sim-run`` would see)."""
+    return {k: v for k, v in config.items() if k not in SWEEP_KEYS and k != "hydra"}
+
+
+def resolve(config: dict) -> dict:
+    from omegaconf import OmegaConf
+
+    return OmegaConf.to_container(OmegaConf.create(config), resolve=True)
+
+
+def digest(payload) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# Options
+
+
+@dataclass(frozen=True)
+class Options:
+    """The sweep's own keys, validated."""
+
+    replicates: int
+    scenarios: tuple | None
+    collect: str
+    resume: object  # "auto" | True | False
+    retry_failed: bool
+    progress: object  # "auto" | True | False
+    part_rows: int
+    flush_seconds: float
+    chunk_size: int | None
+
+    @classmethod
+    def of(cls, cfg: dict) -> "Options":
+        def integer(key, minimum=1):
+            v = cfg.get(key)
+            if isinstance(v, bool) or not isinstance(v, int) or v < minimum:
+                raise ConfigError(key, v, f"must be an integer >= {minimum}")
+            return v
+
+        scenarios = cfg.get("scenarios")
+        if scenarios is not None:
+            if (
+                not isinstance(scenarios, list)
+                or not scenarios
+                or not all(isinstance(s, str) and s for s in scenarios)
+            ):
+                raise ConfigError(
+                    "scenarios", scenarios, "must be a non-empty list of scenario names"
+                )
+            if len(set(scenarios)) != len(scenarios):
+                raise ConfigError("scenarios", scenarios, "a scenario is listed twice")
+            scenarios = tuple(scenarios)
+        collect = cfg.get("collect", "summary")
+        if collect not in COLLECT:
+            raise ConfigError("collect", collect, f"must be one of {', '.join(COLLECT)}")
+        resume = cfg.get("resume", "auto")
+        if resume not in RESUME:
+            raise ConfigError("resume", resume, "must be auto, true or false")
+        retry = cfg.get("retry_failed", False)
+        if not isinstance(retry, bool):
+            raise ConfigError("retry_failed", retry, "must be true or false")
+        progress = cfg.get("progress", "auto")
+        if progress not in RESUME:
+            raise ConfigError("progress", progress, "must be auto, true or false")
+        flush = cfg.get("flush_seconds", 60)
+        if isinstance(flush, bool) or not isinstance(flush, int | float) or not flush > 0:
+            raise ConfigError("flush_seconds", flush, "must be a positive number")
+        executor = cfg.get("executor") or {}
+        return cls(
+            replicates=integer("replicates"),
+            scenarios=scenarios,
+            collect=collect,
+            resume=resume,
+            retry_failed=retry,
+            progress=progress,
+            part_rows=integer("part_rows"),
+            flush_seconds=float(flush),
+            chunk_size=executor.get("chunk_size") if isinstance(executor, dict) else None,
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Plan: everything decided before the first run
+
+
+@dataclass
+class Plan:
+    config: dict  # the resolved sweep config (the default scenario's)
+    options: Options
+    master_seed: int
+    names: tuple  # scenario names
+    configs: dict  # name -> resolved model config
+    design: object  # sim.designs.Design
+    layout: object  # sim.results.Layout
+    context: object  # sim.executors.RunContext
+    identity: dict = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return self.context.total
+
+
+def make_plan(sweep: dict, unresolved: dict[str, dict]) -> Plan:
+    """Validate the sweep config and the design against every scenario's config.
+
+    ``sweep``: the resolved sweep config; ``unresolved``: scenario name -> model config with its
+    interpolations kept (so that a swept value reaches what interpolates it). Raises ConfigError.
+    """
+    from .config import build_scenario
+    from .designs import build_design
+    from .executors import RunContext, needs_resolution
+    from .results import Layout
+
+    options = Options.of(sweep)
+    seed = sweep.get("seed", 0)
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ConfigError("seed", seed, "the master seed must be a non-negative integer")
+    names = tuple(unresolved)
+    configs, scenarios = {}, []
+    for name, config in unresolved.items():
+        resolved = resolve(config)
+        if (resolved.get("scenario") or {}).get("payoffs") is not None:
+            raise ConfigError(
+                "scenario", name, "a two-player game scenario; sim-sweep runs the balancing model"
+            )
+        try:
+            scenarios.append(build_scenario(resolved))
+        except ConfigError as error:
+            raise (error.located(f"scenario {name}") if len(names) > 1 else error) from None
+        configs[name] = resolved
+    design = build_design(sweep.get("design"), unresolved, seed)
+    layout = Layout.of(design, scenarios)
+    paths = [p.path for p in design.parameters]
+    resolve_each = tuple(needs_resolution(unresolved[n], paths) for n in names)
+    context = RunContext(
+        master_seed=seed,
+        points=design.size,
+        replicates=options.replicates,
+        scenario_names=names,
+        configs=tuple(  # copies: runs in this process must not touch the manifest's configs
+            copy.deepcopy(unresolved[n] if r else configs[n])
+            for n, r in zip(names, resolve_each, strict=True)
+        ),
+        resolve=resolve_each,
+        keys=tuple(p.keys for p in design.parameters),
+        names=tuple(paths),
+        layout=layout,
+        collect_steps=options.collect == "steps",
+    )
+    identity = {
+        "design_hash": digest(
+            {
+                "design": design.spec,
+                "replicates": options.replicates,
+                "scenarios": list(names),
+                "seed": seed,
+            }
+        ),
+        "config_hash": digest(
+            {n: {k: v for k, v in c.items() if k != "seed"} for n, c in configs.items()}
+        ),
+        "collect": options.collect,
+    }
+    return Plan(sweep, options, seed, names, configs, design, layout, context, identity)
+
+
+# ---------------------------------------------------------------------------------------------
+# Provenance
+
+
+def git_state() -> dict:
+    """The commit of the source tree (and whether it has uncommitted changes), when known."""
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5
+        )
+        if head.returncode != 0:
+            return {"commit": None, "dirty": None}
+        status = subprocess.run(
+            ["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+        return {"commit": head.stdout.strip(), "dirty": bool(status.stdout.strip())}
+    except (OSError, subprocess.SubprocessError):
+        return {"commit": None, "dirty": None}
+
+
+def package_versions() -> dict:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": sys.version.split()[0]}
+    for name in ("balancing-sim", "mesa", "numpy", "numba", "SALib", "pyarrow", "distributed"):
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+SEEDS_RULE = (
+    "run r uses seed int(SeedSequence(seed, spawn_key=(r,)).generate_state(1, uint64)[0] >> 1), "
+    "i.e. from SeedSequence(seed).spawn(runs)[r]: it depends only on the master seed and r"
+)
+RUN_RULE = "run = (scenario_index * points + point) * replicates + replicate"
+
+
+def new_manifest(plan: Plan, overrides) -> dict:
+    from . import __version__
+
+    return {
+        "format": FORMAT,
+        "status": "running",
+        "created": now(),
+        "updated": now(),
+        **plan.identity,
+        "runs": {"total": plan.total, "done": 0, "failed": 0, "pending": plan.total},
+        "design": plan.design.spec,
+        "problem": plan.design.problem(),
+        "replicates": plan.options.replicates,
+        "scenarios": list(plan.names),
+        "seeds": {"master": plan.master_seed, "rule": SEEDS_RULE},
+        "run_index": RUN_RULE,
+        "collect": plan.options.collect,
+        "columns": plan.layout.describe(),
+        "version": __version__,
+        "git": git_state(),
+        "packages": package_versions(),
+        "command": "sim-sweep " + " ".join(overrides),
+        "config": {k: v for k, v in plan.config.items() if k != "hydra"},
+        "scenario_configs": plan.configs,
+        "sessions": [],
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# The output directory
+
+
+def read_manifest(folder: Path) -> dict | None:
+    from .results import MANIFEST
+
+    path = folder / MANIFEST
+    if not path.is_file():
+        return None
+    try:
+        return json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError) as error:
+        raise ConfigError(
+            "hydra.run.dir", str(folder), f"manifest.json cannot be read ({error})"
+        ) from None
+
+
+def check_same(manifest: dict, plan: Plan, folder: Path) -> None:
+    """A directory holds one sweep: refuse to mix in another design, config or collect."""
+    for key, what in (
+        ("design_hash", "design (parameters, n, replicates, scenarios or master seed)"),
+        ("config_hash", "model configuration"),
+        ("collect", "collect setting"),
+    ):
+        if manifest.get(key) != plan.identity[key]:
+            raise ConfigError(
+                "hydra.run.dir",
+                str(folder),
+                f"holds a sweep with a different {what} (manifest.json {key} "
+                f"{str(manifest.get(key))[:12]}, this command {str(plan.identity[key])[:12]}); "
+                "choose another directory",
+            )
+
+
+def choose_directory(out_dir: Path, plan: Plan) -> tuple[Path, dict | None]:
+    """The directory to write into and its manifest (None for a new sweep), by ``resume``."""
+    from .results import RESULTS_DIR
+
+    manifest = read_manifest(out_dir)
+    resume = plan.options.resume
+    if manifest is not None:
+        if resume is False:
+            raise ConfigError(
+                "resume", False, f"{out_dir} already holds a sweep (resume=auto continues it)"
+            )
+        check_same(manifest, plan, out_dir)
+        return out_dir, manifest
+    if (out_dir / RESULTS_DIR).exists():
+        raise ConfigError("hydra.run.dir", str(out_dir), "has results/ but no manifest.json")
+    if resume is True and out_dir.parent.is_dir():
+        candidates = []
+        for sibling in out_dir.parent.iterdir():
+            if sibling == out_dir or not sibling.is_dir():
+                continue
+            try:
+                m = read_manifest(sibling)
+            except ConfigError:
+                continue
+            same = m and all(m.get(k) == v for k, v in plan.identity.items())
+            if same and m.get("status") != "complete":
+                candidates.append((m.get("updated", ""), sibling, m))
+        if candidates:
+            _, folder, m = max(candidates, key=lambda c: (c[0], str(c[1])))
+            with contextlib.suppress(OSError):
+                out_dir.rmdir()  # the fresh, empty run directory Hydra made for this job
+            print(f"sim-sweep: resuming {folder}", file=sys.stderr)
+            return folder, m
+    return out_dir, None
+
+
+# ---------------------------------------------------------------------------------------------
+# Running
+
+
+@dataclass
+class Outcome:
+    out_dir: Path
+    total: int
+    done: int  # runs with results (all sessions)
+    failed: int  # runs recorded in failures.parquet
+    ran: int  # runs executed in this session
+    seconds: float
+    interrupted: bool = False
+
+    @property
+    def exit_code(self) -> int:
+        if self.interrupted:
+            return EXIT_INTERRUPTED
+        return EXIT_FAILED if self.failed or self.done + self.failed < self.total else 0
+
+
+def show_progress(option) -> bool:
+    if option in (True, False):
+        return option
+    ci = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+    return sys.stderr.isatty() and not ci
+
+
+def execute(plan: Plan, out_dir, overrides=(), executor=None) -> Outcome:
+    """Run the plan's remaining runs into ``out_dir`` (created if needed)."""
+    from tqdm import tqdm
+
+    from . import __version__
+    from .executors import chunk_size, make_executor
+    from .results import DESIGN_FILE, MANIFEST, Store, atomic_write_json, atomic_write_table
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir, manifest = choose_directory(out_dir, plan)
+    if executor is None:
+        executor = make_executor(plan.config.get("executor") or {"type": "local"})
+    with executor:
+        if hasattr(executor, "connect"):
+            executor.connect()  # an unreachable scheduler is a mistake found before any run
+        store = Store(out_dir, plan.layout, collect_steps=plan.options.collect == "steps")
+        try:
+            done, n_results = store.scan(plan.total, plan.options.retry_failed)
+        except RuntimeError as error:
+            raise ConfigError("hydra.run.dir", str(out_dir), str(error)) from None
+        manifest = manifest or new_manifest(plan, overrides)
+        if not (out_dir / DESIGN_FILE).is_file():
+            import pyarrow as pa
+
+            points = plan.design.points.reset_index(names="point")
+            atomic_write_table(
+                out_dir / DESIGN_FILE, pa.Table.from_pandas(points, preserve_index=False)
+            )
+        todo = np.flatnonzero(~done)
+        session = {
+            "started": now(),
+            "executor": None,
+            "runs": int(todo.size),
+            "version": __version__,
+            "git": git_state() if manifest["sessions"] else manifest["git"],
+        }
+        manifest["sessions"].append(session)
+
+        def save(status):
+            failed = len(store.failures)
+            done_now = n_results + ran_ok[0]
+            manifest.update(status=status, updated=now())
+            manifest["runs"] = {
+                "total": plan.total,
+                "done": done_now,
+                "failed": failed,
+                "pending": plan.total - done_now - failed,
+            }
+            atomic_write_json(out_dir / MANIFEST, manifest)
+
+        ran_ok = [0]
+        save("running")
+        start = time.perf_counter()
+        interrupted = False
+        ran = 0
+        if todo.size:
+            executor.start(plan.context)
+            size = chunk_size(plan.options.chunk_size, int(todo.size), executor.workers)
+            session["executor"] = {**executor.describe(), "chunk_size": size}
+            values = PointValues(plan.design, plan.options.replicates)
+
+            def chunks():
+                for k in range(0, todo.size, size):
+                    batch = todo[k : k + size]
+                    yield list(zip(batch.tolist(), values.of(batch), strict=True))
+
+            bar = tqdm(
+                total=plan.total,
+                initial=plan.total - int(todo.size),
+                unit="run",
+                disable=not show_progress(plan.options.progress),
+                file=sys.stderr,
+                dynamic_ncols=True,
+                smoothing=0.05,
+            )
+            last_flush = time.monotonic()
+
+            def take(result):
+                nonlocal ran
+                store.add(result.table, result.failures, result.steps)
+                ran += result.runs
+                ran_ok[0] += result.table.num_rows
+                bar.update(result.runs)
+
+            try:
+                for result in executor.imap(chunks()):
+                    take(result)
+                    if (
+                        store.buffered >= plan.options.part_rows
+                        or time.monotonic() - last_flush >= plan.options.flush_seconds
+                    ):
+                        store.flush()
+                        save("running")
+                        last_flush = time.monotonic()
+            except KeyboardInterrupt:  # keep the chunks already running (a second Ctrl-C: not)
+                interrupted = True
+                with contextlib.suppress(KeyboardInterrupt):
+                    for result in executor.drain():
+                        take(result)
+            except Exception as error:  # a worker died or the cluster went away: keep what ran
+                store.flush()
+                session.update(finished=now(), seconds=round(time.perf_counter() - start, 3))
+                save("incomplete")
+                raise SweepAborted(
+                    f"the {executor.name} executor failed ({type(error).__name__}: "
+                    f"{' '.join(str(error).split())[:300]}); {ran_ok[0]} runs of this session are "
+                    "saved; rerun the same command to resume"
+                ) from error
+            finally:
+                bar.close()
+        store.flush()
+        seconds = time.perf_counter() - start
+        session.update(finished=now(), seconds=round(seconds, 3), ran=ran)
+        complete = n_results + ran_ok[0] + len(store.failures) == plan.total
+        save("complete" if complete and not interrupted else "incomplete")
+    return Outcome(
+        out_dir, plan.total, n_results + ran_ok[0], len(store.failures), ran, seconds, interrupted
+    )
+
+
+class PointValues:
+    """The parameter values of runs, as tuples of plain Python values, made chunk by chunk from
+    the design's columns (no per-run objects are kept for the whole sweep)."""
+
+    def __init__(self, design, replicates: int):
+        self.columns = [design.points[name].to_numpy() for name in design.names]
+        self.points, self.replicates = design.size, replicates
+
+    def of(self, runs: np.ndarray) -> list[tuple]:
+        point = (runs // self.replicates) % self.points
+        if not self.columns:
+            return [()] * len(runs)
+        return list(zip(*(column[point].tolist() for column in self.columns), strict=True))
+
+
+def report(outcome: Outcome) -> int:
+    """Print the closing lines and return the exit code."""
+    rate = outcome.ran / outcome.seconds if outcome.seconds > 0 and outcome.ran else 0.0
+    print(
+        f"sim-sweep: {outcome.done} of {outcome.total} runs done, {outcome.failed} failed; "
+        f"this session ran {outcome.ran} in {outcome.seconds:.1f} s ({rate:.0f} runs/s) "
+        f"-> {outcome.out_dir}"
+    )
+    if outcome.interrupted:
+        print("sim-sweep: interrupted; rerun the same command to resume", file=sys.stderr)
+    elif outcome.failed:
+        print(
+            f"sim-sweep: {outcome.failed} of {outcome.total} runs failed "
+            f"(see {outcome.out_dir / 'failures.parquet'})",
+            file=sys.stderr,
+        )
+    return outcome.exit_code
+
+
+# ---------------------------------------------------------------------------------------------
+# Composition and the command line
+
+
+def scenario_configs(sweep_unresolved: dict, choice: str, overrides, compose) -> dict:
+    """Scenario name -> unresolved model config: the composed one alone, or, with
+    ``scenarios=[a, b]``, one composition per scenario (a scenario file may change any key)."""
+    names = sweep_unresolved.get("scenarios")
+    if not names:
+        return {choice: model_config(sweep_unresolved)}
+    if not isinstance(names, list):
+        raise ConfigError("scenarios", names, "must be a list of scenario names")
+    from omegaconf import OmegaConf
+
+    kept = [o for o in overrides if not _SCENARIO_OVERRIDE.match(o)]
+    out = {}
+    for name in names:
+        try:
+            cfg = compose(kept + [f"scenario={name}"])
+        except Exception as error:  # noqa: BLE001 - an unknown scenario or a broken file
+            text = " ".join(str(error).split())
+            raise ConfigError("scenarios", names, f"scenario {name}: {text}") from None
+        out[str(name)] = model_config(OmegaConf.to_container(cfg, resolve=False))
+    return out
+
+
+def sweep(overrides, out_dir, config_dir: str = CONFIG_DIR, executor=None) -> Outcome:
+    """Compose ``sweep.yaml`` with Hydra ``overrides`` and run the sweep into ``out_dir`` (the
+    Python face of ``sim-sweep``, used by the tests and notebooks). Raises ConfigError."""
+    from hydra import compose, initialize_config_dir
+    from omegaconf import OmegaConf, open_dict
+
+    overrides = list(overrides)
+    with initialize_config_dir(config_dir=config_dir, version_base=None):
+        cfg = compose("sweep", overrides=overrides, return_hydra_config=True)
+        choice = cfg.hydra.runtime.choices.get("scenario")
+        with open_dict(cfg):
+            del cfg["hydra"]
+        unresolved = OmegaConf.to_container(cfg, resolve=False)
+        configs = scenario_configs(
+            unresolved, choice, overrides, lambda o: compose("sweep", overrides=o)
+        )
+        plan = make_plan(OmegaConf.to_container(cfg, resolve=True), configs)
+    return execute(plan, out_dir, overrides, executor)
+
+
+def _app():
+    import hydra
+
+    @hydra.main(version_base=None, config_path=CONFIG_DIR, config_name="sweep")
+    def app(cfg) -> None:
+        from hydra import compose
+        from hydra.core.hydra_config import HydraConfig
+        from omegaconf import OmegaConf
+
+        logging.getLogger("MESA").setLevel(logging.WARNING)
+        hc = HydraConfig.get()
+        overrides = list(hc.overrides.task)
+        try:
+            unresolved = OmegaConf.to_container(cfg, resolve=False)
+            configs = scenario_configs(
+                unresolved,
+                hc.runtime.choices.get("scenario"),
+                overrides,
+                lambda o: compose("sweep", overrides=o),
+            )
+            plan = make_plan(OmegaConf.to_container(cfg, resolve=True), configs)
+            outcome = execute(plan, hc.runtime.output_dir, overrides)
+        except ConfigError as error:
+            fail(str(error))
+        except SweepAborted as error:
+            fail(str(error), EXIT_FAILED)
+        code = report(outcome)
+        if code:
+            sys.exit(code)
+
+    return app
+
+
+def _precheck(argv: list[str]) -> None:
+    """Compose ``sweep.yaml`` once before Hydra does, so that a bad override is one line and
+    exit 2 rather than Hydra's multi-line exit 1."""
+    from .run import _split_argv
+
+    split = _split_argv(argv)
+    if split is None:
+        return
+    overrides, dirs = split
+    from hydra import compose, initialize_config_dir
+
+    if dirs:
+        paths = ",".join(f"file://{Path(d).resolve()}" for d in dirs)
+        overrides = [*overrides, f"hydra.searchpath=[{paths}]"]
+    try:
+        with initialize_config_dir(config_dir=CONFIG_DIR, version_base=None):
+            compose("sweep", overrides=overrides)
+    except Exception as error:  # noqa: BLE001 - any failure to compose is a config mistake
+        text = " ".join(str(error).split())
+        cause = error.__cause__
+        if cause is not None and str(cause).split():
+            text += f" ({' '.join(str(cause).split()[:30])})"
+        fail(text)
+
+
+def main() -> None:
+    _precheck(sys.argv[1:])
+    _app()()
+
+
+if __name__ == "__main__":
+    main()

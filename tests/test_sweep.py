@@ -1,0 +1,348 @@
+"""The sweep engine end to end: identical tables from every executor, a SIGKILLed sweep resumed
+to the same rows, failures recorded and counted, bad designs refused before any run, scenarios
+crossed, swept values reaching interpolations, per-step series."""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hydra import compose, initialize_config_dir
+from omegaconf import OmegaConf
+
+from sim import __version__, metrics
+from sim.config import build_scenario
+from sim.errors import ConfigError
+from sim.executors import run_seed
+from sim.model import run
+from sim.results import flatten_summary, load_failures, load_results
+from sim.sweep import CONFIG_DIR, sweep
+
+ROOT = Path(__file__).resolve().parent.parent
+SMALL = ["design=lhs", "design.n=20", "replicates=2", "seed=11"]  # 40 runs, twelve parameters
+
+
+def cli(*args, out: Path, timeout=180):
+    env = {**os.environ, "CI": "true", "HYDRA_FULL_ERROR": "0"}
+    return subprocess.run(
+        [sys.executable, "-m", "sim.sweep", *args, f"hydra.run.dir={out}"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=timeout,
+    )
+
+
+def main(*args, out: Path, monkeypatch, capsys):
+    """The real command line (``sim.sweep.main``, Hydra included) in this process: exit code,
+    stdout, stderr."""
+    from sim.sweep import main as sim_sweep
+
+    monkeypatch.setattr(sys, "argv", ["sim-sweep", *args, f"hydra.run.dir={out}"])
+    monkeypatch.setenv("CI", "true")
+    capsys.readouterr()
+    try:
+        sim_sweep()
+        code = 0
+    except SystemExit as exit_:
+        code = exit_.code
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def direct_row(overrides, values: dict, run_index: int, seed: int, config_dir=CONFIG_DIR):
+    """One run computed without the sweep engine: compose, set the values and the run's seed."""
+    with initialize_config_dir(config_dir=config_dir, version_base=None):
+        cfg = compose("config", overrides=list(overrides))
+    for path, value in values.items():
+        OmegaConf.update(cfg, path, value, merge=False)
+    config = OmegaConf.to_container(cfg, resolve=True)
+    config["seed"] = run_seed(seed, run_index)
+    model = run(build_scenario(config))
+    return model, metrics.summary(model, config["seed"], "", __version__)
+
+
+@pytest.fixture(scope="module")
+def serial_small(tmp_path_factory):
+    out = tmp_path_factory.mktemp("serial")
+    outcome = sweep([*SMALL, "executor=serial"], out)
+    assert outcome.exit_code == 0 and outcome.done == 40
+    return out
+
+
+def test_serial_local_and_dask_give_identical_tables(serial_small, tmp_path):
+    """Also checked through the real command line in a subprocess (local vs serial)
+    by the SIGKILL test below (300 runs)."""
+    serial = load_results(serial_small)
+    assert serial["run"].tolist() == list(range(40))
+    assert serial["seed"].tolist() == [run_seed(11, r) for r in range(40)]
+    for executor in ("local", "dask"):  # a real process pool; a real LocalCluster of processes
+        out = tmp_path / executor
+        outcome = sweep([*SMALL, f"executor={executor}", "executor.workers=2"], out)
+        assert (outcome.exit_code, outcome.done, outcome.ran) == (0, 40, 40)
+        session = json.loads((out / "manifest.json").read_text())["sessions"][0]
+        assert session["executor"]["type"] == executor and session["executor"]["workers"] == 2
+        pd.testing.assert_frame_equal(load_results(out), serial, check_exact=True)
+
+
+def test_a_row_equals_the_run_done_by_hand(serial_small):
+    results = load_results(serial_small)
+    design = pd.read_parquet(serial_small / "design.parquet")
+    row = results.iloc[7]
+    assert (row["point"], row["replicate"]) == (3, 1)  # run = point * replicates + replicate
+    values = design.loc[design["point"] == 3].drop(columns="point").iloc[0].to_dict()
+    assert values == {k: row[k] for k in values}
+    _, summary = direct_row([], values, run_index=7, seed=11)
+    expected = flatten_summary(summary, _layout(serial_small, results))
+    assert len(expected) > 100
+    for key, value in expected.items():
+        assert _same(row[key], value), (key, row[key], value)
+
+
+def _same(a, b) -> bool:
+    """Exactly equal, or both missing (None in a summary, NaN in a table)."""
+    missing = [x is None or (isinstance(x, float) and np.isnan(x)) for x in (a, b)]
+    return all(missing) if any(missing) else a == b
+
+
+def _layout(out, results):
+    from sim.results import Layout
+
+    cols = [c for c in results.columns if c.startswith("action_counts.")]
+    codes = tuple(dict.fromkeys(c.split(".")[1] for c in cols))
+    labels = {a: tuple(c.split(".", 2)[2] for c in cols if c.split(".")[1] == a) for a in codes}
+    return Layout((), codes, labels)
+
+
+def test_manifest_design_file_and_rerun_of_a_complete_sweep(serial_small):
+    manifest = json.loads((serial_small / "manifest.json").read_text())
+    assert manifest["status"] == "complete"
+    assert manifest["runs"] == {"total": 40, "done": 40, "failed": 0, "pending": 0}
+    assert manifest["design"]["type"] == "lhs" and manifest["design"]["points"] == 20
+    assert manifest["seeds"]["master"] == 11 and "SeedSequence" in manifest["seeds"]["rule"]
+    assert manifest["version"] == __version__ and "commit" in manifest["git"]
+    assert manifest["config"]["dynamics"]["heider"] == 0.5
+    assert len(pd.read_parquet(serial_small / "design.parquet")) == 20
+    again = sweep([*SMALL, "executor=serial"], serial_small)  # same command, same directory
+    assert again.ran == 0 and again.done == 40 and again.exit_code == 0
+    # another design in the same directory is refused before anything runs
+    with pytest.raises(ConfigError, match="holds a sweep with a different design"):
+        sweep([*SMALL[:-1], "seed=12", "executor=serial"], serial_small)
+    with pytest.raises(ConfigError, match="holds a sweep with a different design"):
+        sweep(
+            ["design=lhs", "design.n=21", "replicates=2", "seed=11", "executor=serial"],
+            serial_small,
+        )
+
+
+def test_sigkill_part_way_then_resume_equals_an_uninterrupted_sweep(tmp_path):
+    args = [
+        "design=lhs",
+        "design.n=150",
+        "replicates=2",
+        "seed=5",  # 300 runs
+        "executor=local",
+        "executor.workers=2",
+        "executor.chunk_size=10",
+        "part_rows=20",
+    ]
+    out = tmp_path / "killed"
+    env = {**os.environ, "CI": "true"}
+    command = [sys.executable, "-m", "sim.sweep", *args, f"hydra.run.dir={out}"]
+    proc = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not list((out / "results").glob("part-*.parquet")):
+            assert proc.poll() is None, "the sweep ended before writing a part"
+            assert time.monotonic() < deadline, "no part written in 120 s"
+            time.sleep(0.05)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)  # the sweep, its fork server and its workers
+        proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "running" and manifest["runs"]["pending"] > 0
+    before = load_results(out)
+    assert 0 < len(before) < 300 and before["run"].is_unique
+
+    resumed = subprocess.run(
+        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=180
+    )
+    assert resumed.returncode == 0, resumed.stderr
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "complete" and len(manifest["sessions"]) == 2
+    assert manifest["sessions"][1]["runs"] == 300 - len(before)
+    assert not list(out.rglob(".*.tmp"))
+    after = load_results(out)
+    assert after["run"].tolist() == list(range(300))  # each run exactly once
+
+    reference = sweep(
+        [a for a in args if not a.startswith("executor")] + ["executor=serial"],
+        tmp_path / "reference",
+    )
+    assert reference.done == 300
+    pd.testing.assert_frame_equal(after, load_results(tmp_path / "reference"), check_exact=True)
+    kept = after.set_index("run").loc[before["run"]].reset_index()
+    pd.testing.assert_frame_equal(kept, before, check_exact=True)  # nothing rewritten
+
+
+WEIGHTS = [
+    "design=grid",
+    "~design.parameters",
+    "+design.parameters.actors.ISR.weights.security={levels:[0.0,0.5]}",
+    "+design.parameters.actors.ISR.weights.economic={levels:[0.0,0.5]}",
+    "+design.parameters.actors.ISR.weights.prestige={levels:[0.0,0.5]}",
+    "replicates=2",
+    "executor=serial",
+]
+
+
+def test_failing_runs_are_recorded_and_the_exit_code_says_so(tmp_path, monkeypatch, capsys):
+    out = tmp_path / "weights"
+    code, stdout, stderr = main(*WEIGHTS, out=out, monkeypatch=monkeypatch, capsys=capsys)
+    # point 0 sets all three of Israel's weights to 0: build_scenario refuses it, runs 0 and 1
+    assert code == 1, stderr
+    assert "14 of 16 runs done, 2 failed" in stdout
+    assert "sim-sweep: 2 of 16 runs failed (see" in stderr
+    failures = load_failures(out)
+    assert failures["run"].tolist() == [0, 1] and failures["point"].tolist() == [0, 0]
+    assert (failures["actors.ISR.weights.security"] == 0.0).all()
+    assert failures["error"].str.contains("weights must not all be zero").all()
+    assert failures["seed"].tolist() == [run_seed(0, 0), run_seed(0, 1)]
+    results = load_results(out)
+    assert results["run"].tolist() == list(range(2, 16))
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["runs"] == {"total": 16, "done": 14, "failed": 2, "pending": 0}
+
+    again = sweep(WEIGHTS, out)  # resume: nothing left; the failures still count
+    assert (again.ran, again.failed, again.exit_code) == (0, 2, 1)
+    retried = sweep([*WEIGHTS, "retry_failed=true"], out)  # run them again: still once each
+    assert (retried.ran, retried.failed, retried.done) == (2, 2, 14)
+    assert load_failures(out)["run"].tolist() == [0, 1]
+
+
+BAD = {
+    "unknown-path": (
+        ["+design.parameters.dynamics.nope=[0,1]"],
+        "sim-sweep: error: design.parameters.dynamics.nope=[0, 1]: unknown parameter",
+    ),
+    "empty-range": (
+        ["design=lhs", "~design.parameters", "+design.parameters.dynamics.heider=[0.5,0.5]"],
+        "sim-sweep: error: design.parameters.dynamics.heider=[0.5, 0.5]: empty range",
+    ),
+    "sobol-not-power-of-two": (
+        ["design=sobol", "design.n=1000"],
+        "sim-sweep: error: design.n=1000: Sobol' sampling needs a power of two",
+    ),
+    "unreachable-dask": (
+        ["executor=dask", "executor.address=tcp://127.0.0.1:1", "executor.timeout=1"],
+        "sim-sweep: error: executor.address='tcp://127.0.0.1:1': no Dask scheduler answers there",
+    ),
+    "unknown-override": (["design.nope=3"], "sim-sweep: error: Could not override 'design.nope'"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD))
+def test_bad_designs_exit_2_with_one_line_before_any_run(tmp_path, monkeypatch, capsys, case):
+    overrides, message = BAD[case]
+    out = tmp_path / case
+    if case == "unreachable-dask":  # through a real subprocess too
+        proc = cli(*overrides, out=out)
+        code, stderr = proc.returncode, proc.stderr
+    else:
+        code, _, stderr = main(*overrides, out=out, monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 2, stderr
+    assert stderr.startswith(message), stderr
+    assert stderr.count("\n") == 1
+    assert not (out / "manifest.json").exists() and not (out / "results").exists()
+
+
+QUIET = """# @package _global_
+# A test scenario: a fifth state, one oil shock whose size is a scenario parameter.
+scenario:
+  name: quiet
+  start: "2019-11-04"
+  end: "2020-01-31"
+  step_days: 7
+  parameters:
+    shock: 0.04
+  events:
+    - type: oil_shock
+      date: "2019-12-02"
+      change: ${scenario.parameters.shock}
+      persistence: 0.5
+      label: an oil shock
+actors:
+  TUR: {name: Turkey, capability: 0.01, weights: {security: 0.4, economic: 0.3, prestige: 0.3}}
+"""
+
+
+@pytest.fixture(scope="module")
+def config_dir(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("configs") / "configs"
+    shutil.copytree(CONFIG_DIR, folder)
+    (folder / "scenario" / "quiet.yaml").write_text(QUIET)
+    return str(folder)
+
+
+def test_scenarios_are_crossed_with_the_design(config_dir, tmp_path):
+    overrides = [
+        "scenarios=[jan2020,quiet]",
+        "design=grid",
+        "~design.parameters",
+        "+design.parameters.dynamics.heider={levels:[0.25,1.0]}",
+        "replicates=3",
+        "executor=serial",
+    ]
+    outcome = sweep(overrides, tmp_path, config_dir=config_dir)
+    assert outcome.done == 12 and outcome.exit_code == 0
+    results = load_results(tmp_path)
+    assert results["scenario"].tolist() == ["jan2020"] * 6 + ["quiet"] * 6
+    assert results["point"].tolist() == [0, 0, 0, 1, 1, 1] * 2
+    # the union of the scenarios' actors: jan2020 has no Turkey
+    jan, quiet = results.iloc[0], results.iloc[6]
+    assert np.isnan(jan["final_stance.RUS.TUR"]) and not np.isnan(quiet["final_stance.RUS.TUR"])
+    assert jan[[c for c in results if c.startswith("action_counts.TUR.")]].sum() == 0
+    _, summary = direct_row(["scenario=quiet"], {"dynamics.heider": 0.25}, 6, 0, config_dir)
+    assert quiet["hedge_index"] == summary["hedge_index"]
+    assert quiet["final_stance.RUS.TUR"] == summary["final_stance"]["RUS"]["TUR"]
+
+
+def test_a_swept_value_reaches_what_interpolates_it(config_dir, tmp_path):
+    overrides = [
+        "scenario=quiet",
+        "design=grid",
+        "~design.parameters",
+        "+design.parameters.scenario.parameters.shock={levels:[0.0,0.5]}",
+        "executor=serial",
+        "collect=steps",
+    ]
+    assert sweep(overrides, tmp_path, config_dir=config_dir).done == 2
+    results = load_results(tmp_path)
+    for r, shock in ((0, 0.0), (1, 0.5)):
+        model, summary = direct_row(
+            ["scenario=quiet"], {"scenario.parameters.shock": shock}, r, 0, config_dir
+        )
+        assert results.loc[r, "tilt"] == summary["tilt"]
+        assert model.record.events[0]["event"].change == shock
+    # collect=steps: one row per run, step and actor, in its own dataset
+    steps = pd.read_parquet(tmp_path / "steps")
+    assert len(steps) == 2 * 13 * 5 and set(steps["run"]) == {0, 1}
+    last = steps[(steps["run"] == 1) & (steps["step"] == 13) & (steps["actor"] == "RUS")]
+    assert last["stance_ISR"].item() == results.loc[1, "final_stance.RUS.ISR"]
+    assert {"security", "economic", "prestige", "utility", "action", "probability"} <= set(steps)
