@@ -61,6 +61,20 @@ class ActionTable:
         self.requires = np.array([REQUIREMENTS.index(s.requires) for s in specs])
         self.cost = np.array([[s.cost.get(c, 0.0) for c in COMPONENTS] for s in specs], dtype=float)
 
+    def effect_arrays(self) -> tuple:
+        """The columns ``kernels.alternative_effects`` reads, in its argument order."""
+        return (
+            self.effect,
+            self.kind,
+            self.visibility,
+            self.prestige_self,
+            self.prestige_target,
+            self.damage_target,
+            self.sanction_target,
+            self.pair_goldstein,
+            self.party_share,
+        )
+
 
 @dataclass(frozen=True)
 class Alternatives:

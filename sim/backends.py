@@ -72,19 +72,9 @@ class NumbaBackend(NumpyBackend):
     def __init__(self, structure, alts, table, dynamics, decision, anticipations):
         super().__init__(structure, alts, table, dynamics, decision, anticipations)
         ev, t = self.evaluator, table
-        self.table_arrays = (
-            t.effect,
-            t.kind,
-            t.visibility,
-            t.prestige_self,
-            t.prestige_target,
-            t.damage_target,
-            t.sanction_target,
-            t.pair_goldstein,
-            t.party_share,
-        )
+        self.table_arrays = table.effect_arrays()
         d = dynamics
-        self.dyn = (d.alpha, d.self_shift, d.heider, d.attribution)
+        self.dyn = dynamics.effect_params()
         self.alt_arrays = (
             alts.action,
             alts.target,
@@ -158,9 +148,19 @@ class NumbaBackend(NumpyBackend):
 
     def advance(self, world, d_aff, d_stk, choice, costs):
         return kernels.advance(
-            world.affinity, world.baseline, world.grievance, world.stocks,
-            self.evaluator.stock_decay, float(self.dynamics.relaxation), d_aff, d_stk, choice,
-            costs, float(world.oil_deviation), *self.payoff_arrays, self.structure.weights,
+            world.affinity,
+            world.baseline,
+            world.grievance,
+            world.stocks,
+            self.evaluator.stock_decay,
+            float(self.dynamics.relaxation),
+            d_aff,
+            d_stk,
+            choice,
+            costs,
+            float(world.oil_deviation),
+            *self.payoff_arrays,
+            self.structure.weights,
         )
 
 

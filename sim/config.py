@@ -55,6 +55,10 @@ class Dynamics:
     attribution: float
     expression: float
 
+    def effect_params(self) -> tuple:
+        """The scalars ``kernels.alternative_effects`` reads, in its argument order."""
+        return (self.alpha, self.self_shift, self.heider, self.attribution)
+
 
 DYNAMICS_RANGES = {
     "alpha": (0.0, 1.0),
@@ -216,7 +220,9 @@ def _action_table(cfg) -> ActionTable:
             )
         needs = {"crisis": "pair", "prisoner": "other"}.get(a.get("requires"))
         if needs and a.get("target", "other") != needs:
-            raise ConfigError(f"{key}.requires", a["requires"], f"needs an action with `target: {needs}`")
+            raise ConfigError(
+                f"{key}.requires", a["requires"], f"needs an action with `target: {needs}`"
+            )
         cost = dict(_mapping(f"{key}.cost", a.get("cost", {}) or {}))
         for k, v in cost.items():
             if k not in WEIGHT_KEYS:

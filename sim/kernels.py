@@ -342,9 +342,25 @@ def draw(probabilities, u):
 
 
 @njit(cache=True)
-def advance(aff, base, grievance, stocks, stock_decay, rho, d_aff, d_stk, choice, costs,
-            oil_deviation, salience, trade_share, standing_share, oil_exposure, threat_aversion,
-            weights):
+def advance(
+    aff,
+    base,
+    grievance,
+    stocks,
+    stock_decay,
+    rho,
+    d_aff,
+    d_stk,
+    choice,
+    costs,
+    oil_deviation,
+    salience,
+    trade_share,
+    standing_share,
+    oil_exposure,
+    threat_aversion,
+    weights,
+):
     """As ``backends.NumpyBackend.advance``: relax, erode grievances, add the chosen acts'
     effects; then the realised payoffs net of the acts' costs, and the utilities."""
     n = aff.shape[0]
@@ -354,8 +370,16 @@ def advance(aff, base, grievance, stocks, stock_decay, rho, d_aff, d_stk, choice
         a = choice[i]
         new_aff += d_aff[i, a]
         new_stk += d_stk[i, a]
-    realised = realised_payoffs(new_aff, new_stk, oil_deviation, salience, trade_share,
-                                standing_share, oil_exposure, threat_aversion)
+    realised = realised_payoffs(
+        new_aff,
+        new_stk,
+        oil_deviation,
+        salience,
+        trade_share,
+        standing_share,
+        oil_exposure,
+        threat_aversion,
+    )
     utility = np.zeros(n)
     for i in range(n):
         for c in range(3):

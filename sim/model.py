@@ -38,19 +38,8 @@ class EventContext:
             action,
             target,
             np.full(len(acts), -1),
-            t.effect,
-            t.kind,
-            t.visibility,
-            t.prestige_self,
-            t.prestige_target,
-            t.damage_target,
-            t.sanction_target,
-            t.pair_goldstein,
-            t.party_share,
-            d.alpha,
-            d.self_shift,
-            d.heider,
-            d.attribution,
+            *t.effect_arrays(),
+            *d.effect_params(),
         )
         world.affinity += d_aff.sum(axis=0)
         world.stocks += d_stk.sum(axis=0)

@@ -126,10 +126,10 @@ def _split_argv(argv: list[str]):
     return overrides, dirs
 
 
-def _precheck(argv: list[str]) -> None:
+def precheck(argv: list[str], config_name: str = "config", on_error=None) -> None:
     """Compose the config once before Hydra does, so that a bad override (an unknown key, an
     unknown option of a config group, a scenario file that is not YAML) is one line and exit 2
-    rather than Hydra's traceback-like exit 1."""
+    rather than Hydra's traceback-like exit 1. Used by sim-run and sim-sweep."""
     split = _split_argv(argv)
     if split is None:
         return
@@ -141,17 +141,17 @@ def _precheck(argv: list[str]) -> None:
         overrides = [*overrides, f"hydra.searchpath=[{paths}]"]
     try:
         with initialize_config_dir(config_dir=CONFIG_DIR, version_base=None):
-            compose("config", overrides=overrides)
+            compose(config_name, overrides=overrides)
     except Exception as error:  # any failure to compose is a mistake in the configuration
         text = " ".join(str(error).split())
         cause = error.__cause__
         if cause is not None and str(cause).split():
             text += f" ({' '.join(str(cause).split()[:30])})"
-        fail(text)
+        (on_error or fail)(text)
 
 
 def main() -> None:
-    _precheck(sys.argv[1:])
+    precheck(sys.argv[1:])
     app()
 
 

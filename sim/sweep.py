@@ -639,28 +639,10 @@ def _app():
 
 
 def _precheck(argv: list[str]) -> None:
-    """Compose ``sweep.yaml`` once before Hydra does, so that a bad override is one line and
-    exit 2 rather than Hydra's multi-line exit 1."""
-    from .run import _split_argv
+    """Compose ``sweep.yaml`` once before Hydra does (sim-run's check, sim-sweep's message)."""
+    from .run import precheck
 
-    split = _split_argv(argv)
-    if split is None:
-        return
-    overrides, dirs = split
-    from hydra import compose, initialize_config_dir
-
-    if dirs:
-        paths = ",".join(f"file://{Path(d).resolve()}" for d in dirs)
-        overrides = [*overrides, f"hydra.searchpath=[{paths}]"]
-    try:
-        with initialize_config_dir(config_dir=CONFIG_DIR, version_base=None):
-            compose("sweep", overrides=overrides)
-    except Exception as error:  # noqa: BLE001 - any failure to compose is a config mistake
-        text = " ".join(str(error).split())
-        cause = error.__cause__
-        if cause is not None and str(cause).split():
-            text += f" ({' '.join(str(cause).split()[:30])})"
-        fail(text)
+    precheck(argv, "sweep", fail)
 
 
 def main() -> None:
