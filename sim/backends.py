@@ -5,6 +5,8 @@ alternatives are available, the effects of every alternative, their one-off cost
 weighted expected-utility components and the choice probabilities; and the realised payoffs.
 """
 
+from typing import NamedTuple
+
 import numpy as np
 
 from . import kernels, payoffs
@@ -31,6 +33,7 @@ class NumpyBackend:
         self.rule = RULES[decision.rule]
         self.lam = decision.lam * structure.rationality
         self.params_now = structure.payoff_params()
+        self.params = kernel_params(structure, alts, table, dynamics, decision, self.evaluator)
 
     def decide(self, world, step, counts):
         n, width = self.shape
@@ -66,51 +69,133 @@ class NumpyBackend:
         return affinity, stocks, realised, (self.structure.weights * realised).sum(axis=1)
 
 
+class KernelParams(NamedTuple):
+    """A run's constants, in the argument order of ``kernels.decide`` (after the world, the counts
+    and the step). Integer fields and ``keeps_grievance``/``ant_*`` follow from the catalogue and
+    the events alone; the float fields follow from every number of the config. The ensemble
+    (``sim.ensemble``) stacks them over runs."""
+
+    prior_weight: float
+    alt_actor: np.ndarray  # (n*A,) the actor of each flattened alternative
+    alt_action: np.ndarray  # (n, A)
+    alt_target: np.ndarray
+    alt_target2: np.ndarray
+    valid: np.ndarray
+    effect: np.ndarray  # (K,) catalogue columns: see ActionTable.effect_arrays
+    kind: np.ndarray
+    visibility: np.ndarray
+    prestige_self: np.ndarray
+    prestige_target: np.ndarray
+    damage_target: np.ndarray
+    sanction_target: np.ndarray
+    pair_goldstein: np.ndarray
+    party_share: np.ndarray
+    requires: np.ndarray
+    min_crisis: np.ndarray
+    alpha: float  # Dynamics.effect_params
+    self_shift: float
+    heider: float
+    attribution: float
+    static_cost: np.ndarray  # (n, A, 3)
+    goldstein_other: np.ndarray  # (n, A)
+    target_or_self: np.ndarray  # (n, A)
+    expression: float
+    stock_decay: np.ndarray  # (3,)
+    rho: float
+    discount: np.ndarray  # (H+1,) normalised discount weights
+    keeps_grievance: np.ndarray  # (n, A, n)
+    salience: np.ndarray  # (n, n) payoff parameters
+    trade_share: np.ndarray
+    standing_share: np.ndarray
+    oil_exposure: np.ndarray
+    threat_aversion: float
+    weights: np.ndarray  # (n, 3)
+    ant_step: np.ndarray  # (E,) foreseen elections
+    ant_state: np.ndarray
+    ant_bias: np.ndarray
+    ant_slope: np.ndarray
+    ant_shift: np.ndarray  # (E, n)
+    lam: np.ndarray  # (n,) decision.lam * rationality
+    best_response: bool
+
+    def effect_args(self) -> tuple:
+        """The arguments of ``kernels.alternative_effects`` after the acts."""
+        return (
+            self.effect,
+            self.kind,
+            self.visibility,
+            self.prestige_self,
+            self.prestige_target,
+            self.damage_target,
+            self.sanction_target,
+            self.pair_goldstein,
+            self.party_share,
+            self.alpha,
+            self.self_shift,
+            self.heider,
+            self.attribution,
+        )
+
+    def advance_args(self) -> tuple:
+        """The payoff arguments of ``kernels.advance`` after the oil deviation."""
+        return (
+            self.salience,
+            self.trade_share,
+            self.standing_share,
+            self.oil_exposure,
+            self.threat_aversion,
+            self.weights,
+        )
+
+
+def kernel_params(structure, alts, table, dynamics, decision, evaluator) -> KernelParams:
+    """The constants of one run for the compiled kernels."""
+    n, width = alts.shape
+    ev, d = evaluator, dynamics
+    ants = ev.anticipations
+    shifts = np.zeros((len(ants), n))
+    for k, a in enumerate(ants):
+        shifts[k] = a.loss_shift
+        shifts[k, a.state] = 0.0
+    return KernelParams(
+        float(decision.prior_weight),
+        np.repeat(np.arange(n), width),
+        alts.action,
+        alts.target,
+        alts.target2,
+        alts.valid,
+        *table.effect_arrays(),
+        table.requires,
+        table.min_crisis,
+        *(float(x) for x in d.effect_params()),
+        ev.static_cost,
+        ev.goldstein_other,
+        ev.target_or_self,
+        float(d.expression),
+        ev.stock_decay,
+        float(ev.relaxation),
+        ev.discount_h,
+        ev.keeps_grievance,
+        structure.salience,
+        structure.trade_share,
+        structure.standing_share,
+        structure.oil_exposure,
+        float(structure.threat_aversion),
+        structure.weights,
+        np.array([a.step for a in ants], dtype=np.int64),
+        np.array([a.state for a in ants], dtype=np.int64),
+        np.array([np.log(a.incumbent_prob / (1 - a.incumbent_prob)) for a in ants]),
+        np.array([a.prestige_slope for a in ants], dtype=float),
+        shifts,
+        np.asarray(decision.lam * structure.rationality, dtype=float),
+        decision.rule == "best_response",
+    )
+
+
 class NumbaBackend(NumpyBackend):
     """The same numbers from ``kernels``: what the model runs by default."""
 
-    def __init__(self, structure, alts, table, dynamics, decision, anticipations):
-        super().__init__(structure, alts, table, dynamics, decision, anticipations)
-        ev, t = self.evaluator, table
-        self.table_arrays = table.effect_arrays()
-        d = dynamics
-        self.dyn = dynamics.effect_params()
-        self.alt_arrays = (
-            alts.action,
-            alts.target,
-            alts.target2,
-            alts.valid,
-            t.requires,
-            t.min_crisis,
-        )
-        self.lam = np.asarray(self.lam, dtype=float)
-        self.cost_arrays = (
-            ev.static_cost,
-            ev.goldstein_other,
-            ev.target_or_self,
-            float(d.expression),
-        )
-        self.payoff_arrays = (
-            structure.salience,
-            structure.trade_share,
-            structure.standing_share,
-            structure.oil_exposure,
-            float(structure.threat_aversion),
-        )
-        ants = ev.anticipations
-        self.ant_step = np.array([a.step for a in ants], dtype=np.int64)
-        self.ant_state = np.array([a.state for a in ants], dtype=np.int64)
-        self.ant_bias = np.array([np.log(a.incumbent_prob / (1 - a.incumbent_prob)) for a in ants])
-        self.ant_slope = np.array([a.prestige_slope for a in ants], dtype=float)
-        shifts = np.zeros((len(ants), structure.n))
-        for k, a in enumerate(ants):
-            shifts[k] = a.loss_shift
-            shifts[k, a.state] = 0.0
-        self.ant_shift = shifts
-        self.best = decision.rule == "best_response"
-
     def decide(self, world, step, counts):
-        ev = self.evaluator
         return kernels.decide(
             world.affinity,
             world.baseline,
@@ -121,46 +206,28 @@ class NumbaBackend(NumpyBackend):
             float(world.oil_deviation),
             float(world.oil_persistence),
             counts,
-            float(self.decision.prior_weight),
-            self.flat[0],
-            *self.alt_arrays[:4],
-            *self.table_arrays,
-            *self.alt_arrays[4:],
-            *self.dyn,
-            *self.cost_arrays,
-            ev.stock_decay,
-            float(ev.relaxation),
-            ev.discount_h,
-            ev.keeps_grievance,
-            *self.payoff_arrays,
-            self.structure.weights,
-            self.ant_step - step,
-            self.ant_state,
-            self.ant_bias,
-            self.ant_slope,
-            self.ant_shift,
-            self.lam,
-            self.best,
+            step,
+            *self.params,
         )
 
     def draw(self, probabilities, u):
         return kernels.draw(probabilities, u)
 
     def advance(self, world, d_aff, d_stk, choice, costs):
+        p = self.params
         return kernels.advance(
             world.affinity,
             world.baseline,
             world.grievance,
             world.stocks,
-            self.evaluator.stock_decay,
-            float(self.dynamics.relaxation),
+            p.stock_decay,
+            p.rho,
             d_aff,
             d_stk,
             choice,
             costs,
             float(world.oil_deviation),
-            *self.payoff_arrays,
-            self.structure.weights,
+            *p.advance_args(),
         )
 
 

@@ -40,7 +40,11 @@ class Event:
     label: str
 
     def apply(self, world, ctx) -> dict:
-        """Change ``world`` in place; return extra fields for the events table."""
+        """Change ``world`` in place; return extra fields for the events table.
+
+        ``world`` is one run's (arrays (n, n), ...) or an ensemble's (a leading run axis:
+        (R, n, n), ...), so index from the end (``world.affinity[..., i, j]``) and let a choice
+        that can differ between runs be an array (``np.where``), never an ``if``."""
         raise NotImplementedError
 
     def anticipation(self, ctx):
@@ -72,9 +76,9 @@ class PrisonerCase(Event):
 
     def apply(self, world, ctx):
         h, o = ctx.index[self.holder], ctx.index[self.prisoner_of]
-        world.prisoner[h, o] = True
-        world.grievance[o, h] = self.grievance
-        world.linkage_cost[h, o] = self.linkage_cost if self.linked else 0.0
+        world.prisoner[..., h, o] = True
+        world.grievance[..., o, h] = self.grievance
+        world.linkage_cost[..., h, o] = self.linkage_cost if self.linked else 0.0
         return {}
 
 
@@ -98,9 +102,9 @@ class Extradition(Event):
     def apply(self, world, ctx):
         b, nat, to = ctx.index[self.by], ctx.index[self.national_of], ctx.index[self.to]
         if self.lapse_persistence > 0.0:
-            world.linkage_persistence[nat, b] = self.lapse_persistence
+            world.linkage_persistence[..., nat, b] = self.lapse_persistence
         else:
-            world.linkage_cost[nat, b] = 0.0
+            world.linkage_cost[..., nat, b] = 0.0
         ctx.act(world, [(nat, self.action, b), (nat, self.action, to)])
         return {}
 
@@ -190,16 +194,16 @@ class Election(Event):
 
     def apply(self, world, ctx):
         s = ctx.index[self.state]
-        p = float(survival_probability(self.anticipation(ctx), world.stocks[s, 0]))
-        survived = bool(ctx.rng.random() < p)
-        if not survived:
-            shift = self._shift(ctx)
-            shift[s] = 0.0
-            world.affinity[s] += shift
-            world.baseline[s] += shift
+        p = survival_probability(self.anticipation(ctx), world.stocks[..., s, 0])
+        survived = np.asarray(ctx.uniform() < p)
+        shift = self._shift(ctx)
+        shift[s] = 0.0
+        shift = np.where(survived[..., None], 0.0, shift)
+        world.affinity[..., s, :] += shift
+        world.baseline[..., s, :] += shift
         return {
-            "probability": p,
-            "outcome": "incumbent survives" if survived else "incumbent loses",
+            "probability": _item(p),
+            "outcome": _item(np.where(survived, "incumbent survives", "incumbent loses")),
         }
 
 
@@ -235,7 +239,7 @@ class Sanctions(Event):
     def apply(self, world, ctx):
         t = ctx.index[self.target]
         ctx.act(world, [(ctx.index[self.imposer], self.action, t)])
-        world.stocks[t, 2] += self.level
+        world.stocks[..., t, 2] += self.level
         return {}
 
 
@@ -295,20 +299,19 @@ class Airstrike(Event):
     def apply(self, world, ctx):
         a = ctx.index[self.attacker]
         exposed = self.exposed or self.deconflicted_by
-        spared = bool(
-            exposed
-            and self.deconflicted_by == exposed
-            and world.stance[ctx.index[exposed], a] > 0.0
-        )
-        ctx.act(world, [(a, self.action, ctx.index[self.target])])
         if not exposed:
+            ctx.act(world, [(a, self.action, ctx.index[self.target])])
             return {}
-        if not spared:
-            e = ctx.index[exposed]
-            world.stocks[e, 1] += self.collateral_damage
-            world.stocks[e, 0] -= self.prestige_loss
-            world.affinity[e, a] -= self.affinity_loss
-        return {"outcome": f"{exposed} {'spared (deconflicted)' if spared else 'hit'}"}
+        e = ctx.index[exposed]
+        spared = np.asarray(
+            (self.deconflicted_by == exposed) & (world.stance[..., e, a] > 0.0)
+        )  # read before the strike changes the world
+        ctx.act(world, [(a, self.action, ctx.index[self.target])])
+        world.stocks[..., e, 1] += np.where(spared, 0.0, self.collateral_damage)
+        world.stocks[..., e, 0] -= np.where(spared, 0.0, self.prestige_loss)
+        world.affinity[..., e, a] -= np.where(spared, 0.0, self.affinity_loss)
+        outcome = np.where(spared, f"{exposed} spared (deconflicted)", f"{exposed} hit")
+        return {"outcome": _item(outcome)}
 
 
 @dataclass(frozen=True)
@@ -347,8 +350,14 @@ class PeacePlan(Event):
         p = ctx.index[self.proposer]
         ctx.act(world, [(p, self.action, ctx.index[self.favoured])])
         for code, shift in self.reactions.items():
-            world.affinity[ctx.index[code], p] += shift
+            world.affinity[..., ctx.index[code], p] += shift
         return {}
+
+
+def _item(x):
+    """A plain Python value for one run (summary.json), the array itself for an ensemble."""
+    x = np.asarray(x)
+    return x.item() if x.ndim == 0 else x
 
 
 EVENT_TYPES: dict[str, type[Event]] = {

@@ -399,6 +399,7 @@ def decide(
     oil_deviation,
     oil_persistence,
     counts,
+    step,
     prior_weight,
     alt_actor,
     alt_action,
@@ -434,7 +435,7 @@ def decide(
     oil_exposure,
     threat_aversion,
     weights,
-    ant_offset,
+    ant_step,
     ant_state,
     ant_bias,
     ant_slope,
@@ -442,7 +443,9 @@ def decide(
     lam,
     best_response,
 ):
-    """One step's decision numbers in a single compiled call (see ``backends.NumpyBackend``)."""
+    """One step's decision numbers in a single compiled call (see ``backends.NumpyBackend``;
+    the arguments after ``step`` are the fields of ``backends.KernelParams``)."""
+    ant_offset = ant_step - step
     n, width = alt_action.shape
     available, costs = availability_and_costs(
         aff,
@@ -514,3 +517,228 @@ def decide(
     )
     probabilities = choice_probabilities(components.sum(axis=2), available, lam, best_response)
     return available, d_aff, d_stk, costs, components, probabilities
+
+
+# ---------------------------------------------------------------------------------------------
+# Ensembles: many runs of one scenario shape at once (``sim.ensemble``). Each run's world and
+# constants are row r of arrays with a leading run axis; the integer structure (alternatives,
+# catalogue kinds, foreseen elections) is shared. Every run goes through the same kernels as a
+# single run does, so the two agree number for number.
+
+
+@njit(cache=True)
+def act_many(
+    aff,
+    base,
+    stocks,
+    actor,
+    action,
+    target,
+    effect,
+    kind,
+    visibility,
+    prestige_self,
+    prestige_target,
+    damage_target,
+    sanction_target,
+    pair_goldstein,
+    party_share,
+    alpha,
+    self_shift,
+    heider,
+    attribution,
+):
+    """``model.EventContext.act`` for every run: the acts are computed on each run's world and
+    added together, in place."""
+    runs = aff.shape[0]
+    target2 = np.full(actor.shape[0], -1, dtype=np.int64)
+    for r in range(runs):
+        d_aff, d_stk = alternative_effects(
+            aff[r],
+            base[r],
+            actor,
+            action,
+            target,
+            target2,
+            effect[r],
+            kind,
+            visibility[r],
+            prestige_self[r],
+            prestige_target[r],
+            damage_target[r],
+            sanction_target[r],
+            pair_goldstein[r],
+            party_share[r],
+            alpha[r],
+            self_shift[r],
+            heider[r],
+            attribution[r],
+        )
+        aff[r] += d_aff.sum(axis=0)
+        stocks[r] += d_stk.sum(axis=0)
+
+
+@njit(cache=True)
+def step_many(
+    step,
+    aff,
+    base,
+    grievance,
+    stocks,
+    prisoner,
+    linkage_cost,
+    linkage_persistence,
+    oil_deviation,
+    oil_persistence,
+    counts,
+    u,
+    releases,
+    rec_affinity,
+    rec_payoffs,
+    rec_utility,
+    rec_choice,
+    rec_probability,
+    prior_weight,
+    alt_actor,
+    alt_action,
+    alt_target,
+    alt_target2,
+    valid,
+    effect,
+    kind,
+    visibility,
+    prestige_self,
+    prestige_target,
+    damage_target,
+    sanction_target,
+    pair_goldstein,
+    party_share,
+    requires,
+    min_crisis,
+    alpha,
+    self_shift,
+    heider,
+    attribution,
+    static_cost,
+    goldstein_other,
+    target_or_self,
+    expression,
+    stock_decay,
+    rho,
+    discount,
+    keeps_grievance,
+    salience,
+    trade_share,
+    standing_share,
+    oil_exposure,
+    threat_aversion,
+    weights,
+    ant_step,
+    ant_state,
+    ant_bias,
+    ant_slope,
+    ant_shift,
+    lam,
+    best_response,
+):
+    """``model.BalanceModel.step`` after the events, for every run: decide, draw (``u``: the
+    runs' uniforms, (R, n)), advance, close released cases, count the choices, let oil and
+    linkage costs fade, and record step ``step`` (1-based) in the ``rec_*`` arrays (R, T, ...)
+    (the affinity: the stance is its tanh, taken after the run as NumPy takes it).
+    The world arrays are changed in place."""
+    runs, n = aff.shape[0], aff.shape[1]
+    k = step - 1
+    for r in range(runs):
+        available, d_aff, d_stk, costs, components, probabilities = decide(
+            aff[r],
+            base[r],
+            grievance[r],
+            stocks[r],
+            prisoner[r],
+            linkage_cost[r],
+            oil_deviation[r],
+            oil_persistence[r],
+            counts[r],
+            step,
+            prior_weight[r],
+            alt_actor,
+            alt_action,
+            alt_target,
+            alt_target2,
+            valid,
+            effect[r],
+            kind,
+            visibility[r],
+            prestige_self[r],
+            prestige_target[r],
+            damage_target[r],
+            sanction_target[r],
+            pair_goldstein[r],
+            party_share[r],
+            requires,
+            min_crisis[r],
+            alpha[r],
+            self_shift[r],
+            heider[r],
+            attribution[r],
+            static_cost[r],
+            goldstein_other[r],
+            target_or_self,
+            expression[r],
+            stock_decay[r],
+            rho[r],
+            discount[r],
+            keeps_grievance,
+            salience[r],
+            trade_share[r],
+            standing_share[r],
+            oil_exposure[r],
+            threat_aversion[r],
+            weights[r],
+            ant_step,
+            ant_state,
+            ant_bias,
+            ant_slope,
+            ant_shift,
+            lam[r],
+            best_response,
+        )
+        choice = draw(probabilities, u[r])
+        new_aff, new_stk, realised, utility = advance(
+            aff[r],
+            base[r],
+            grievance[r],
+            stocks[r],
+            stock_decay[r],
+            rho[r],
+            d_aff,
+            d_stk,
+            choice,
+            costs,
+            oil_deviation[r],
+            salience[r],
+            trade_share[r],
+            standing_share[r],
+            oil_exposure[r],
+            threat_aversion[r],
+            weights[r],
+        )
+        aff[r] = new_aff
+        stocks[r] = new_stk
+        for i in range(n):
+            a = choice[i]
+            if releases[i, a]:
+                t = alt_target[i, a]
+                prisoner[r, i, t] = False
+                grievance[r, t, i] = 0.0
+                linkage_cost[r, i, t] = 0.0
+            counts[r, i, a] += 1.0
+            rec_choice[r, k, i] = a
+            rec_probability[r, k, i] = probabilities[i, a]
+            rec_utility[r, k, i] = utility[i]
+            for c in range(3):
+                rec_payoffs[r, k, i, c] = realised[i, c]
+            for j in range(n):
+                rec_affinity[r, k, i, j] = new_aff[i, j]
+        oil_deviation[r] *= oil_persistence[r]
+        linkage_cost[r] *= linkage_persistence[r]

@@ -17,20 +17,22 @@ from .world import WorldState
 
 @dataclass
 class EventContext:
-    """What an event needs to act on the world."""
+    """What an event needs to act on the world of one run (``sim.ensemble.EnsembleContext`` is
+    the same for many runs at once)."""
 
-    index: dict
-    table: object
-    dynamics: object
+    index: dict  # actor code -> index
+    actions: dict  # action name -> index in the catalogue
+    params: object  # backends.KernelParams
     rng: np.random.Generator
+
+    def uniform(self) -> float:
+        """The run's next uniform draw in [0, 1)."""
+        return self.rng.random()
 
     def act(self, world, acts):
         """Apply acts ``[(actor, action_name, target), ...]``, all computed on the same world
         (with ``kernels.alternative_effects``, the compiled ``actions.act_effects``)."""
-        t, d = self.table, self.dynamics
-        actor = np.array([a for a, _, _ in acts], dtype=np.int64)
-        action = np.array([t.index[name] for _, name, _ in acts], dtype=np.int64)
-        target = np.array([x for _, _, x in acts], dtype=np.int64)
+        actor, action, target = acts_arrays(acts, self.actions)
         d_aff, d_stk = kernels.alternative_effects(
             world.affinity,
             world.baseline,
@@ -38,11 +40,18 @@ class EventContext:
             action,
             target,
             np.full(len(acts), -1),
-            *t.effect_arrays(),
-            *d.effect_params(),
+            *self.params.effect_args(),
         )
         world.affinity += d_aff.sum(axis=0)
         world.stocks += d_stk.sum(axis=0)
+
+
+def acts_arrays(acts, action_index: dict) -> tuple:
+    """Actor, action and target columns of ``[(actor, action_name, target), ...]``."""
+    actor = np.array([a for a, _, _ in acts], dtype=np.int64)
+    action = np.array([action_index[name] for _, name, _ in acts], dtype=np.int64)
+    target = np.array([x for _, _, x in acts], dtype=np.int64)
+    return actor, action, target
 
 
 class Record:
@@ -72,7 +81,7 @@ class BalanceModel(mesa.Model):
         self.alts, self.backend = s.compiled(backend)
         width = self.alts.shape[1]
         self.world = WorldState.initial(s.structure)
-        self.context = EventContext(s.structure.index, s.table, s.dynamics, self.rng)
+        self.context = EventContext(s.structure.index, s.table.index, self.backend.params, self.rng)
         self.events_at: dict[int, list] = {}
         for event in s.events:
             self.events_at.setdefault(event.step, []).append(event)

@@ -1,0 +1,210 @@
+"""Many runs at once: the ensemble path of sweeps.
+
+One run through the Mesa model costs a few milliseconds, most of it Python between small
+kernel calls. The ensemble stacks runs that share a scenario's shape (actors, catalogue,
+calendar, events, decision rule) along a leading run axis and advances them all together:
+each step, the scenario's events act on every run's world at once (the same ``Event.apply``
+code, with arrays that have a run axis), then one compiled call (``kernels.step_many``) makes
+every run decide, draw, act and record, through the same kernels a single run uses.
+
+Every number of a run may differ from the next run's (the constants are stacked
+``backends.KernelParams``); each run draws from its own generator, seeded as the Mesa model
+seeds it (``numpy.random.default_rng(seed)``) and consumed in the same order (events first,
+then one uniform per state), so a run gives the same choices and numbers whether it goes
+through :class:`~sim.model.BalanceModel` or through an ensemble
+(``tests/test_ensemble.py``).
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import kernels
+from .backends import KernelParams
+from .config import BalanceScenario
+from .model import acts_arrays
+from .world import WorldState
+
+# KernelParams fields fixed by the catalogue and the events (equal across a group, not stacked)
+SHARED = frozenset(
+    {
+        "alt_actor",
+        "alt_action",
+        "alt_target",
+        "alt_target2",
+        "valid",
+        "kind",
+        "requires",
+        "target_or_self",
+        "keeps_grievance",
+        "ant_step",
+        "ant_state",
+        "ant_bias",
+        "ant_slope",
+        "ant_shift",
+        "best_response",
+    }
+)
+
+
+def shape_key(scenario: BalanceScenario) -> str:
+    """Runs with equal keys can share an ensemble: same actors, catalogue structure, calendar,
+    events (every field), decision rule and horizon, and balancer."""
+    t = scenario.table
+    catalogue = tuple((s.name, s.target, s.event_only, s.requires, s.escalation) for s in t.specs)
+    d = scenario.decision
+    return repr(
+        (
+            scenario.name,
+            scenario.structure.codes,
+            catalogue,
+            scenario.calendar,
+            scenario.events,
+            d.rule,
+            d.horizon,
+            scenario.balancer,
+        )
+    )
+
+
+def stack_params(params: list[KernelParams]) -> KernelParams:
+    """One KernelParams whose run-specific fields have a leading run axis."""
+    first = params[0]
+    fields = {}
+    for name in KernelParams._fields:
+        if name in SHARED:
+            fields[name] = getattr(first, name)
+        else:
+            fields[name] = np.stack([np.asarray(getattr(p, name), dtype=float) for p in params])
+    return KernelParams(**fields)
+
+
+def stack_worlds(worlds: list[WorldState]) -> WorldState:
+    """The runs' worlds with a leading run axis (the oil fields become arrays (R,))."""
+    return WorldState(
+        affinity=np.stack([w.affinity for w in worlds]),
+        baseline=np.stack([w.baseline for w in worlds]),
+        stocks=np.stack([w.stocks for w in worlds]),
+        oil_deviation=np.array([w.oil_deviation for w in worlds], dtype=float),
+        oil_persistence=np.array([w.oil_persistence for w in worlds], dtype=float),
+        prisoner=np.stack([w.prisoner for w in worlds]),
+        linkage_cost=np.stack([w.linkage_cost for w in worlds]),
+        linkage_persistence=np.stack([w.linkage_persistence for w in worlds]),
+        grievance=np.stack([w.grievance for w in worlds]),
+    )
+
+
+class Uniforms:
+    """Each run's stream of uniform draws, taken in blocks for all runs at once; a run's k-th
+    draw is the k-th ``random()`` of ``default_rng(seed)``, as in the Mesa model."""
+
+    def __init__(self, seeds, expected: int):
+        self.generators = [np.random.default_rng(s) for s in seeds]
+        self.buffer = np.stack([g.random(expected) for g in self.generators])
+        self.cursor = 0
+
+    def take(self, k: int) -> np.ndarray:
+        """The next ``k`` draws of every run: (R, k)."""
+        end = self.cursor + k
+        if end > self.buffer.shape[1]:
+            more = max(k, self.buffer.shape[1])
+            extra = np.stack([g.random(more) for g in self.generators])
+            self.buffer = np.concatenate([self.buffer[:, self.cursor :], extra], axis=1)
+            self.cursor, end = 0, k
+        out = self.buffer[:, self.cursor : end]
+        self.cursor = end
+        return out
+
+
+@dataclass
+class EnsembleContext:
+    """``model.EventContext`` for an ensemble: the same interface, every run at once."""
+
+    index: dict
+    actions: dict
+    params: KernelParams  # stacked
+    uniforms: Uniforms
+
+    def uniform(self) -> np.ndarray:
+        """Every run's next uniform draw: (R,)."""
+        return self.uniforms.take(1)[:, 0]
+
+    def act(self, world, acts):
+        actor, action, target = acts_arrays(acts, self.actions)
+        kernels.act_many(
+            world.affinity, world.baseline, world.stocks, actor, action, target,
+            *self.params.effect_args(),
+        )  # fmt: skip
+
+
+@dataclass
+class EnsembleRecord:
+    """What an ensemble of R runs of T steps and n states produces (``model.Record``'s arrays
+    with a leading run axis)."""
+
+    stance: np.ndarray  # (R, T, n, n)
+    payoffs: np.ndarray  # (R, T, n, 3)
+    utility: np.ndarray  # (R, T, n)
+    choice: np.ndarray  # (R, T, n) int
+    probability: np.ndarray  # (R, T, n)
+
+
+def _runs(x, runs: int) -> np.ndarray:
+    """An oil field set by an event to one number for every run, as an array (R,) again."""
+    x = np.asarray(x, dtype=float)
+    return x if x.shape == (runs,) else np.full(runs, float(x))
+
+
+def run_ensemble(scenarios: list[BalanceScenario]) -> EnsembleRecord:
+    """Run scenarios of one shape (equal :func:`shape_key`) together, each with its own seed
+    (``scenario.rng``); the record's row r is scenario r's run."""
+    first = scenarios[0]
+    runs, steps, n = len(scenarios), first.calendar.steps, first.structure.n
+    compiled = [sc.compiled("numba") for sc in scenarios]
+    alts = compiled[0][0]
+    width = alts.shape[1]
+    params = stack_params([backend.params for _, backend in compiled])
+    world = stack_worlds([WorldState.initial(sc.structure) for sc in scenarios])
+    uniforms = Uniforms([sc.rng for sc in scenarios], steps * n + len(first.events))
+    ctx = EnsembleContext(first.structure.index, first.table.index, params, uniforms)
+    events_at: dict[int, list] = {}
+    for event in first.events:
+        events_at.setdefault(event.step, []).append(event)
+    releases = first.table.requires[alts.action] == 2
+    counts = np.zeros((runs, n, width))
+    affinity = np.zeros((runs, steps, n, n))
+    rec = EnsembleRecord(
+        stance=affinity,
+        payoffs=np.zeros((runs, steps, n, 3)),
+        utility=np.zeros((runs, steps, n)),
+        choice=np.zeros((runs, steps, n), dtype=np.int64),
+        probability=np.zeros((runs, steps, n)),
+    )
+    for t in range(1, steps + 1):
+        for event in events_at.get(t, ()):
+            event.apply(world, ctx)
+        world.oil_deviation = _runs(world.oil_deviation, runs)
+        world.oil_persistence = _runs(world.oil_persistence, runs)
+        kernels.step_many(
+            t,
+            world.affinity,
+            world.baseline,
+            world.grievance,
+            world.stocks,
+            world.prisoner,
+            world.linkage_cost,
+            world.linkage_persistence,
+            world.oil_deviation,
+            world.oil_persistence,
+            counts,
+            uniforms.take(n),
+            releases,
+            affinity,
+            rec.payoffs,
+            rec.utility,
+            rec.choice,
+            rec.probability,
+            *params,
+        )
+    rec.stance = np.tanh(affinity)  # as WorldState.stance, after the run
+    return rec
