@@ -107,9 +107,10 @@ def scenario_file_of(key: str) -> str | None:
 
 
 def _split_argv(argv: list[str]):
-    """Overrides and extra config directories from the command line, or None when a flag other
-    than --config-dir asks Hydra for something else (--help, -m, --cfg ...)."""
-    overrides, dirs, k = [], [], 0
+    """Overrides, extra config directories and whether this is a multirun (-m, --multirun or
+    hydra.mode=MULTIRUN) from the command line, or None when a flag other than --config-dir and
+    --multirun asks Hydra for something else (--help, --cfg ...)."""
+    overrides, dirs, multirun, k = [], [], False, 0
     while k < len(argv):
         arg = argv[k]
         if arg in ("--config-dir", "-cd"):
@@ -118,30 +119,48 @@ def _split_argv(argv: list[str]):
             continue
         if arg.startswith("--config-dir="):
             dirs.append(arg.split("=", 1)[1])
+        elif arg in ("-m", "--multirun"):
+            multirun = True
         elif arg.startswith("-"):
             return None
+        elif arg.replace(" ", "").upper() == "HYDRA.MODE=MULTIRUN":
+            multirun = True
         elif not arg.startswith("hydra."):
             overrides.append(arg)
         k += 1
-    return overrides, dirs
+    return overrides, dirs, multirun
+
+
+def _jobs(overrides: list[str]) -> list[list[str]]:
+    """The override lists of the jobs a multirun launches: Hydra's basic sweeper expands
+    ``key=a,b``, ``range()``, ``choice()``, ``glob()`` into their product the same way."""
+    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+    from hydra.core.global_hydra import GlobalHydra
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    parser = OverridesParser.create(config_loader=GlobalHydra.instance().config_loader())
+    return BasicSweeper.split_arguments(parser.parse_overrides(overrides), None)[0]
 
 
 def precheck(argv: list[str], config_name: str = "config", on_error=None) -> None:
     """Compose the config once before Hydra does, so that a bad override (an unknown key, an
     unknown option of a config group, a scenario file that is not YAML) is one line and exit 2
-    rather than Hydra's traceback-like exit 1. Used by sim-run and sim-sweep."""
+    rather than Hydra's traceback-like exit 1. In a multirun, every job's overrides are composed,
+    so that no job runs when one of them would fail. Used by sim-run and sim-sweep."""
     split = _split_argv(argv)
     if split is None:
         return
-    overrides, dirs = split
+    overrides, dirs, multirun = split
     from hydra import compose, initialize_config_dir
 
+    searchpath = []
     if dirs:
         paths = ",".join(f"file://{Path(d).resolve()}" for d in dirs)
-        overrides = [*overrides, f"hydra.searchpath=[{paths}]"]
+        searchpath = [f"hydra.searchpath=[{paths}]"]
     try:
         with initialize_config_dir(config_dir=CONFIG_DIR, version_base=None):
-            compose(config_name, overrides=overrides)
+            for job in _jobs(overrides) if multirun else [overrides]:
+                compose(config_name, overrides=[*job, *searchpath])
     except Exception as error:  # any failure to compose is a mistake in the configuration
         text = " ".join(str(error).split())
         cause = error.__cause__
