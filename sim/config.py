@@ -188,6 +188,7 @@ def _pairs(cfg, name, codes, lo, hi, symmetric):
                 seen[pair] = v
                 out[j, i] = v
             out[i, j] = v
+    out.setflags(write=False)  # may be shared by many scenarios (Reuse)
     return out
 
 
@@ -200,6 +201,7 @@ def _theatres(cfg, codes):
             if code not in index:
                 raise ConfigError(f"theatres.{name}.{code}", v, "unknown actor")
             presence[index[code], t] = _number(f"theatres.{name}.{code}", v, 0.0, 1.0)
+    presence.setflags(write=False)  # may be shared by many scenarios (Reuse)
     return presence
 
 
@@ -296,13 +298,53 @@ def to_container(cfg) -> dict:
     return cfg
 
 
-def build_scenario(cfg) -> BalanceScenario:
-    """Validate a composed config and return the typed scenario of one run."""
+class Reuse:
+    """Parts of scenarios built from the very same config objects, kept for the next scenario.
+
+    A sweep builds thousands of scenarios from one base config in which only the dicts on the
+    swept paths are new objects (``executors.with_values``); a part whose sources are the same
+    objects (``is``) as before is the same part. The sources are held, so that their ids stay
+    theirs; they must not be changed in place afterwards."""
+
+    def __init__(self, size: int = 64):
+        self.size = size
+        self._items: dict = {}
+
+    def part(self, name: str, sources: tuple, build):
+        key = (name, *map(id, sources))
+        hit = self._items.get(key)
+        if hit is not None:
+            return hit[1]
+        value = build()
+        if len(self._items) >= self.size:
+            self._items.pop(next(iter(self._items)))
+        self._items[key] = (sources, value)
+        return value
+
+
+class _NoReuse:
+    def part(self, name, sources, build):
+        return build()
+
+
+def build_scenario(cfg, reuse: Reuse | None = None) -> BalanceScenario:
+    """Validate a composed config and return the typed scenario of one run (``reuse``: parts
+    already built from the same config objects, see :class:`Reuse`)."""
     cfg = to_container(cfg)
-    actors = _actors(cfg)
+    reuse = reuse or _NoReuse()
+    who = cfg.get("actors")
+    actors = reuse.part("actors", (who,), lambda: _actors(cfg))
     codes = [a["code"] for a in actors]
-    stance = _pairs(cfg, "relations", codes, -1.0, 1.0, symmetric=False)
-    trade = _pairs(cfg, "trade", codes, 0.0, math.inf, symmetric=True)
+    stance = reuse.part(
+        "relations",
+        (cfg.get("relations"), who),
+        lambda: _pairs(cfg, "relations", codes, -1.0, 1.0, symmetric=False),
+    )
+    trade = reuse.part(
+        "trade",
+        (cfg.get("trade"), who),
+        lambda: _pairs(cfg, "trade", codes, 0.0, math.inf, symmetric=True),
+    )
     dynamics = _dynamics(cfg)
     structure = Structure(
         codes=tuple(codes),
@@ -313,14 +355,40 @@ def build_scenario(cfg) -> BalanceScenario:
         oil_exposure=np.array([a["oil_exposure"] for a in actors]),
         standing=np.array([a["standing"] for a in actors]),
         trade=trade,
-        presence=_theatres(cfg, codes),
+        presence=reuse.part("theatres", (cfg.get("theatres"), who), lambda: _theatres(cfg, codes)),
         initial_stance=stance,
         threat_aversion=dynamics.threat_aversion,
         theatre_weight=dynamics.theatre_weight,
     )
-    table = _action_table(cfg)
+    table = reuse.part("actions", (cfg.get("actions"),), lambda: _action_table(cfg))
     decision = _decision(cfg)
+    name, calendar, events = reuse.part(
+        "scenario", (cfg.get("scenario"), who, table), lambda: _scenario(cfg, codes, table)
+    )
+    balancer = _balancer(cfg, codes)
+    seed = cfg.get("seed", 0)
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ConfigError("seed", seed, "must be a non-negative integer")
+    outputs = cfg.get("outputs", {}) or {}
+    window = outputs.get("response_window", 3)
+    if isinstance(window, bool) or not isinstance(window, int) or window < 1:
+        raise ConfigError("outputs.response_window", window, "must be a positive integer")
+    return BalanceScenario(
+        rng=seed,
+        name=name,
+        structure=structure,
+        table=table,
+        dynamics=dynamics,
+        decision=decision,
+        calendar=calendar,
+        events=events,
+        balancer=balancer,
+        response_window=window,
+    )
 
+
+def _scenario(cfg, codes, table) -> tuple:
+    """The scenario section: its name, calendar and typed events in order."""
     sc = _mapping("scenario", cfg.get("scenario"))
     for k in sc:
         if k not in SCENARIO_KEYS:
@@ -349,7 +417,10 @@ def build_scenario(cfg) -> BalanceScenario:
         for k, e in enumerate(raw_events)
     ]
     events.sort(key=lambda e: e.step)  # stable: same-step events keep their file order
+    return str(sc.get("name", "scenario")), calendar, tuple(events)
 
+
+def _balancer(cfg, codes) -> tuple:
     b = _mapping("balancer", cfg.get("balancer"))
     balancer = (b.get("actor"), *list(b.get("rivals") or []))
     if len(balancer) != 3:
@@ -361,23 +432,4 @@ def build_scenario(cfg) -> BalanceScenario:
             raise ConfigError(key, code, "unknown actor")
     if len(set(balancer)) != 3:
         raise ConfigError("balancer", list(balancer), "the balancer and its two rivals must differ")
-
-    seed = cfg.get("seed", 0)
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ConfigError("seed", seed, "must be a non-negative integer")
-    outputs = cfg.get("outputs", {}) or {}
-    window = outputs.get("response_window", 3)
-    if isinstance(window, bool) or not isinstance(window, int) or window < 1:
-        raise ConfigError("outputs.response_window", window, "must be a positive integer")
-    return BalanceScenario(
-        rng=seed,
-        name=str(sc.get("name", "scenario")),
-        structure=structure,
-        table=table,
-        dynamics=dynamics,
-        decision=decision,
-        calendar=calendar,
-        events=tuple(events),
-        balancer=tuple(balancer),
-        response_window=window,
-    )
+    return tuple(balancer)

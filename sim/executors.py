@@ -26,6 +26,7 @@ import pyarrow as pa
 from .errors import ConfigError
 
 EXECUTORS = ("serial", "local", "dask")
+_REUSE = None  # this process's config.Reuse: the parts of scenarios its runs share
 _INTERPOLATION = re.compile(r"\$\{([^}]*)\}")
 
 
@@ -95,6 +96,7 @@ class RunContext:
     names: tuple  # the swept parameters' dotted paths
     layout: object  # sim.results.Layout
     collect_steps: bool = False
+    engine: str = "ensemble"  # ensemble: runs of one shape together; mesa: one BalanceModel each
 
     @property
     def total(self) -> int:
@@ -106,6 +108,19 @@ class RunContext:
         q, replicate = divmod(index, self.replicates)
         scenario, point = divmod(q, self.points)
         return scenario, point, replicate
+
+    def head(self, index: int, values) -> dict:
+        """The columns that say which run a row is."""
+        s, point, replicate = self.locate(index)
+        head = {
+            "run": index,
+            "scenario": self.scenario_names[s],
+            "point": point,
+            "replicate": replicate,
+            "seed": run_seed(self.master_seed, index),
+        }
+        head.update(zip(self.names, values, strict=True))
+        return head
 
     def config_of(self, index: int, values) -> tuple[dict, int]:
         """The complete model config of run ``index`` and its seed."""
@@ -138,8 +153,24 @@ class ChunkInterrupted(KeyboardInterrupt):
         self.result = result
 
 
+def _reuse():
+    global _REUSE
+    if _REUSE is None:
+        from .config import Reuse
+
+        _REUSE = Reuse()
+    return _REUSE
+
+
 def run_chunk(ctx: RunContext, chunk) -> ChunkResult:
     """Run every ``(index, values)`` of ``chunk``; a run that raises becomes a failure record."""
+    if ctx.engine == "mesa":
+        return run_chunk_mesa(ctx, chunk)
+    return run_chunk_ensemble(ctx, chunk)
+
+
+def run_chunk_mesa(ctx: RunContext, chunk) -> ChunkResult:
+    """One :class:`~sim.model.BalanceModel` per run, as ``sim-run`` runs it."""
     from . import __version__, metrics
     from .config import build_scenario
     from .model import run
@@ -151,18 +182,10 @@ def run_chunk(ctx: RunContext, chunk) -> ChunkResult:
     done = 0
     try:
         for index, values in chunk:
-            s, point, replicate = ctx.locate(index)
-            head = {
-                "run": index,
-                "scenario": ctx.scenario_names[s],
-                "point": point,
-                "replicate": replicate,
-                "seed": run_seed(ctx.master_seed, index),
-            }
-            head.update(zip(ctx.names, values, strict=True))
+            head = ctx.head(index, values)
             try:
                 config, seed = ctx.config_of(index, values)
-                model = run(build_scenario(config))
+                model = run(build_scenario(config, _reuse()))
                 summary = metrics.summary(model, seed, "", __version__)
                 metric_row = flatten_summary(summary, layout)
                 if ctx.collect_steps:
@@ -170,8 +193,7 @@ def run_chunk(ctx: RunContext, chunk) -> ChunkResult:
             except Exception as error:  # noqa: BLE001 - a failing run is recorded, not fatal
                 if _interrupted(error):  # Ctrl-C inside compiled code comes back as SystemError
                     raise KeyboardInterrupt from error
-                message = str(error) if isinstance(error, ConfigError) else _describe(error)
-                failures.append({**head, "error": message})
+                failures.append({**head, "error": _message(error)})
                 done += 1
                 continue
             for name, value in head.items():
@@ -182,6 +204,86 @@ def run_chunk(ctx: RunContext, chunk) -> ChunkResult:
     except KeyboardInterrupt:
         raise ChunkInterrupted(_chunk_result(ctx, done, rows, failures, steps)) from None
     return _chunk_result(ctx, done, rows, failures, steps)
+
+
+def run_chunk_ensemble(ctx: RunContext, chunk) -> ChunkResult:
+    """The chunk's runs grouped by scenario shape, each group as one ensemble
+    (``sim.ensemble``); the rows equal :func:`run_chunk_mesa`'s. A group whose ensemble raises is
+    run again one run at a time, so that each failing run is recorded with its own error."""
+    from .config import build_scenario
+    from .ensemble import run_ensemble, shape_key
+    from .results import alternative_labels, ensemble_columns, record_steps
+
+    layout = ctx.layout
+    rows = {name: [] for name in layout.schema().names}
+    failures, steps = [], []
+    groups: dict[str, list] = {}
+    done = 0
+    try:
+        for index, values in chunk:
+            head = ctx.head(index, values)
+            try:
+                config, _ = ctx.config_of(index, values)
+                scenario = build_scenario(config, _reuse())
+            except Exception as error:  # noqa: BLE001
+                if _interrupted(error):
+                    raise KeyboardInterrupt from error
+                failures.append({**head, "error": _message(error)})
+                done += 1
+                continue
+            groups.setdefault(shape_key(scenario), []).append((index, values, head, scenario))
+        for members in groups.values():
+            scenarios = [m[3] for m in members]
+            try:
+                record = run_ensemble(scenarios)
+                columns, errors = ensemble_columns(record, scenarios[0], layout)
+                columns = {k: None if v is None else v.tolist() for k, v in columns.items()}
+            except Exception as error:  # noqa: BLE001
+                if _interrupted(error):
+                    raise KeyboardInterrupt from error
+                alone = run_chunk_mesa(ctx, [(index, values) for index, values, _, _ in members])
+                _extend(rows, alone.table.to_pydict())
+                failures.extend(alone.failures)
+                if ctx.collect_steps:
+                    steps.append(alone.steps.to_pydict())
+                done += alone.runs
+                continue
+            labels = alternative_labels(scenarios[0]) if ctx.collect_steps else None
+            for r, (index, _, head, scenario) in enumerate(members):
+                done += 1
+                if r in errors:
+                    failures.append({**head, "error": errors[r]})
+                    continue
+                for name, value in head.items():
+                    rows[name].append(value)
+                for name, column in columns.items():
+                    rows[name].append(None if column is None else column[r])
+                if ctx.collect_steps:
+                    steps.append(
+                        record_steps(
+                            record.stance[r],
+                            record.payoffs[r],
+                            record.utility[r],
+                            record.choice[r],
+                            record.probability[r],
+                            scenario.structure.codes,
+                            labels,
+                            index,
+                            layout.codes,
+                        )  # fmt: skip
+                    )
+    except KeyboardInterrupt:
+        raise ChunkInterrupted(_chunk_result(ctx, done, rows, failures, steps)) from None
+    return _chunk_result(ctx, done, rows, failures, steps)
+
+
+def _extend(rows: dict, columns: dict) -> None:
+    for name, values in columns.items():
+        rows[name].extend(values)
+
+
+def _message(error: BaseException) -> str:
+    return str(error) if isinstance(error, ConfigError) else _describe(error)
 
 
 def _chunk_result(ctx, runs, rows, failures, steps) -> ChunkResult:

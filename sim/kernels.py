@@ -196,6 +196,12 @@ def evaluate(
     for h in range(horizon + 1):
         rho_h[h] = rho**h
         drift_h[h] = h if rho == 1.0 else (1.0 - rho**h) / (1.0 - rho)
+    decay_h = np.empty((horizon + 1, 3))  # powers, once: they cost as much as the tanh below
+    oil_h = np.empty(horizon + 1)
+    for h in range(horizon + 1):
+        for c in range(3):
+            decay_h[h, c] = stock_decay[c] ** h
+        oil_h[h] = oil_deviation * oil_persistence**h
     decayed = stocks * stock_decay
     out = np.zeros((n, width, 3))
     own0 = np.empty(n)
@@ -255,10 +261,10 @@ def evaluate(
                     sec += salience[i, k] * (threat_aversion * st if st < 0.0 else st)
                     eco += trade_share[i, k] * (so + st)
                     pre += standing_share[i, k] * st
-                sh0 = stk0[0] * stock_decay[0] ** h
-                sh1 = stk0[1] * stock_decay[1] ** h
-                sh2 = stk0[2] * stock_decay[2] ** h
-                oil = oil_deviation * oil_persistence**h
+                sh0 = stk0[0] * decay_h[h, 0]
+                sh1 = stk0[1] * decay_h[h, 1]
+                sh2 = stk0[2] * decay_h[h, 2]
+                oil = oil_h[h]
                 w = discount[h]
                 sec_v += w * (POINTS * sec - sh1)
                 eco_v += w * (POINTS * (eco / 2.0 + oil_exposure[i] * oil) - sh2)

@@ -18,14 +18,36 @@ def hedge_and_tilt(stance, balancer: int, rival1: int, rival2: int):
     return np.minimum(r1, r2), r1 - r2
 
 
-def balance_broken_step(stance, balancer: int, rival1: int, rival2: int) -> int | None:
-    """First step (1-based) at which any directed stance between the balancer and a rival is <= 0."""
+def balance_broken_steps(stance, balancer: int, rival1: int, rival2: int) -> np.ndarray:
+    """First step (1-based) at which any directed stance between the balancer and a rival is
+    <= 0, or 0 if none; ``stance`` is (..., T, n, n) (a leading run axis gives one per run)."""
     b, r1, r2 = balancer, rival1, rival2
     worst = np.minimum.reduce(
-        [stance[:, b, r1], stance[:, r1, b], stance[:, b, r2], stance[:, r2, b]]
+        [stance[..., b, r1], stance[..., r1, b], stance[..., b, r2], stance[..., r2, b]]
     )
-    broken = np.flatnonzero(worst <= 0.0)
-    return int(broken[0]) + 1 if broken.size else None
+    broken = worst <= 0.0
+    return np.where(broken.any(axis=-1), broken.argmax(axis=-1) + 1, 0)
+
+
+def balance_broken_step(stance, balancer: int, rival1: int, rival2: int) -> int | None:
+    """:func:`balance_broken_steps` of one run (T, n, n), None if the balance held."""
+    return int(balance_broken_steps(stance, balancer, rival1, rival2)) or None
+
+
+def agent_escalations(choice, alt_action, escalation) -> np.ndarray:
+    """Escalatory acts the states chose; ``choice`` is (..., T, n)."""
+    n = alt_action.shape[0]
+    return escalation[alt_action[np.arange(n), choice]].sum(axis=(-2, -1))
+
+
+def event_escalations(events, table) -> int:
+    """Events that are escalatory acts of the catalogue."""
+    return sum(
+        1
+        for e in events
+        for name in (getattr(e, "action", None),)
+        if name is not None and table.escalation[table.index[name]]
+    )
 
 
 def summary(model, seed: int, config_hash: str, version: str) -> dict:
@@ -36,14 +58,9 @@ def summary(model, seed: int, config_hash: str, version: str) -> dict:
     hedge, tilt = hedge_and_tilt(r.stance[-1], b, r1, r2)
     broken = balance_broken_step(r.stance, b, r1, r2)
     labels = [[model.label(i, a) for i, a in enumerate(row)] for row in r.choice]
-    escalatory = model.table.escalation
-    agent_escalations = int(escalatory[model.alts.action[np.arange(s.n), r.choice]].sum())
-    event_escalations = sum(
-        1
-        for e in r.events
-        for name in (getattr(e["event"], "action", None),)
-        if name is not None and escalatory[model.table.index[name]]
-    )
+    escalations = int(
+        agent_escalations(r.choice, model.alts.action, model.table.escalation)
+    ) + event_escalations([e["event"] for e in r.events], model.table)
     window = model.scenario.response_window
     responses = []
     for rec in r.events:
@@ -74,7 +91,7 @@ def summary(model, seed: int, config_hash: str, version: str) -> dict:
         "tilt": float(tilt),
         "balance_broken": broken is not None,
         "balance_broken_step": broken,
-        "escalations": agent_escalations + event_escalations,
+        "escalations": escalations,
         "responses": responses,
         "action_counts": {
             c: dict(sorted(Counter(row[i] for row in labels).items())) for i, c in enumerate(codes)

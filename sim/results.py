@@ -155,31 +155,110 @@ def flatten_summary(summary: dict, layout: Layout) -> dict:
     return row
 
 
+def alternative_labels(scenario) -> list[list[str]]:
+    """``labels[i][a]``: the label of actor i's alternative a (``engage:ISR``, ``wait``)."""
+    alts, _ = scenario.compiled()
+    names, codes = scenario.table.names, list(scenario.structure.codes)
+    return [
+        [alts.label(i, a, names, codes) for a in range(alts.shape[1])] for i in range(alts.shape[0])
+    ]
+
+
 def steps_columns(model, run: int, codes: tuple) -> dict:
     """Per-step series of one run: one row per step and actor (``collect=steps``)."""
+    r = model.record
+    return record_steps(
+        r.stance, r.payoffs, r.utility, r.choice, r.probability,
+        model.structure.codes, alternative_labels(model.scenario), run, codes,
+    )  # fmt: skip
+
+
+def record_steps(stance, payoffs, utility, choice, probability, own, labels, run, codes) -> dict:
+    """The steps table of one run from its record arrays (stance (T, n, n), ...); ``own``: the
+    run's actor codes, ``codes``: the sweep's."""
     import numpy as np
 
-    s, r = model.structure, model.record
-    steps, n = r.utility.shape
-    own = list(s.codes)
+    steps, n = utility.shape
     t = np.repeat(np.arange(1, steps + 1), n)
     i = np.tile(np.arange(n), steps)
     out = {"run": np.full(t.shape, run, dtype=np.int64), "step": t, "actor": [own[k] for k in i]}
     for code in codes:
-        if code in s.index:
-            j = s.index[code]
-            col = r.stance[:, :, j].ravel().copy()
+        if code in own:
+            j = own.index(code)
+            col = stance[:, :, j].ravel().copy()
             col[i == j] = np.nan
         else:
             col = np.full(t.shape, np.nan)
         out[f"stance_{code}"] = col
     for c, name in enumerate(COMPONENTS):
-        out[name] = r.payoffs[:, :, c].ravel()
-    out["utility"] = r.utility.ravel()
-    choice = r.choice.ravel()
-    out["action"] = [model.label(int(x), int(a)) for x, a in zip(i, choice, strict=True)]
-    out["probability"] = r.probability.ravel()
+        out[name] = payoffs[:, :, c].ravel()
+    out["utility"] = utility.ravel()
+    out["action"] = [labels[x][a] for x, a in zip(i, choice.ravel(), strict=True)]
+    out["probability"] = probability.ravel()
     return out
+
+
+def ensemble_columns(record, scenario, layout: Layout) -> tuple[dict, dict]:
+    """The metric columns of an ensemble's runs (``sim.ensemble.EnsembleRecord``, all runs of
+    ``scenario``'s shape), equal run by run to :func:`flatten_summary` of the Mesa model's
+    ``summary.json``; and ``{row: error}`` for runs that chose an alternative the layout has no
+    column for (as :func:`flatten_summary` raises for them)."""
+    import numpy as np
+
+    from .metrics import agent_escalations, balance_broken_steps, event_escalations, hedge_and_tilt
+
+    runs, _, n, _ = record.stance.shape
+    own = list(scenario.structure.codes)
+    alts, _ = scenario.compiled()
+    final = record.stance[:, -1]
+    cols = {}
+    for a in layout.codes:
+        for b in layout.codes:
+            if a != b:
+                cols[f"final_stance.{a}.{b}"] = (
+                    final[:, own.index(a), own.index(b)] if a in own and b in own else None
+                )
+    # summed run by run as summary() sums one run's (T,) column, so that the bits agree
+    utility = np.array([[record.utility[r, :, i].sum() for i in range(n)] for r in range(runs)])
+    for a in layout.codes:
+        cols[f"cumulative_utility.{a}"] = utility[:, own.index(a)] if a in own else None
+    b, r1, r2 = (own.index(c) for c in scenario.balancer)
+    hedge, tilt = hedge_and_tilt(final, b, r1, r2)
+    broken = balance_broken_steps(record.stance, b, r1, r2)
+    cols["hedge_index"], cols["tilt"] = hedge, tilt
+    cols["balance_broken"] = broken > 0
+    cols["balance_broken_step"] = np.where(broken > 0, broken, None)
+    cols["escalations"] = agent_escalations(
+        record.choice, alts.action, scenario.table.escalation
+    ) + event_escalations(scenario.events, scenario.table)
+    labels = alternative_labels(scenario)
+    width = alts.shape[1]
+    counts = (record.choice[..., None] == np.arange(width)).sum(axis=1)  # (R, n, A)
+    errors = {}
+    for i, code in enumerate(own):
+        known = layout.labels[code]
+        for a in range(width):
+            if labels[i][a] not in known:
+                for row in np.flatnonzero(counts[:, i, a]):
+                    errors.setdefault(int(row), {}).setdefault(code, set()).add(labels[i][a])
+    for code in layout.codes:
+        for x in layout.labels[code]:
+            col = np.zeros(runs, dtype=np.int64)
+            if code in own:
+                i = own.index(code)
+                for a in range(width):
+                    if labels[i][a] == x:
+                        col += counts[:, i, a]
+            cols[f"action_counts.{code}.{x}"] = col
+    return cols, {
+        row: " ".join(
+            f"ValueError: {code} chose {sorted(found)}, alternatives the base config of the "
+            "sweep does not have (a swept parameter changes the catalogue); the results table "
+            "has no column for them"
+            for code, found in by_code.items()
+        )
+        for row, by_code in errors.items()
+    }
 
 
 # ---------------------------------------------------------------------------------------------

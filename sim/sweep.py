@@ -49,6 +49,7 @@ SWEEP_KEYS = (
     "flush_seconds",
 )
 COLLECT = ("summary", "steps")
+ENGINES = ("ensemble", "mesa")
 RESUME = ("auto", True, False)
 _SCENARIO_OVERRIDE = re.compile(r"^[+~]*scenario=")
 
@@ -95,6 +96,7 @@ class Options:
     part_rows: int
     flush_seconds: float
     chunk_size: int | None
+    engine: str = "ensemble"
 
     @classmethod
     def of(cls, cfg: dict) -> "Options":
@@ -132,6 +134,9 @@ class Options:
         flush = cfg.get("flush_seconds", 60)
         if isinstance(flush, bool) or not isinstance(flush, int | float) or not flush > 0:
             raise ConfigError("flush_seconds", flush, "must be a positive number")
+        engine = cfg.get("engine", "ensemble")
+        if engine not in ENGINES:
+            raise ConfigError("engine", engine, f"must be one of {', '.join(ENGINES)}")
         executor = cfg.get("executor") or {}
         return cls(
             replicates=integer("replicates"),
@@ -143,6 +148,7 @@ class Options:
             part_rows=integer("part_rows"),
             flush_seconds=float(flush),
             chunk_size=executor.get("chunk_size") if isinstance(executor, dict) else None,
+            engine=engine,
         )
 
 
@@ -213,6 +219,7 @@ def make_plan(sweep: dict, unresolved: dict[str, dict]) -> Plan:
         names=tuple(paths),
         layout=layout,
         collect_steps=options.collect == "steps",
+        engine=options.engine,
     )
     identity = {
         "design_hash": digest(

@@ -208,8 +208,16 @@ def test_worked_example_putin_in_jerusalem(config_factory):
     sc = build_scenario(config_factory())
     assert sc.structure.codes == ("RUS", "ISR", "IRN", "USA")
     z = np.arctanh(sc.structure.initial_stance)
-    d_aff, d_stk = act_effects(z, z, np.array([0]), np.array([sc.table.index["visit"]]),
-                               np.array([1]), np.array([-1]), sc.table, sc.dynamics)
+    d_aff, d_stk = act_effects(
+        z,
+        z,
+        np.array([0]),
+        np.array([sc.table.index["visit"]]),
+        np.array([1]),
+        np.array([-1]),
+        sc.table,
+        sc.dynamics,
+    )
     expected = np.zeros((4, 4))
     expected[1, 0] = 0.0665
     expected[0, 1] = 0.03325
@@ -235,8 +243,13 @@ def test_wait_has_no_effect(table):
 
 
 def test_batch_equals_acts_one_at_a_time(table):
-    acts = [(0, "engage", 1, -1), (1, "strike", 2, -1), (2, "mediate", 0, 1), (2, "wait", -1, -1),
-            (0, "condemn", 2, -1)]
+    acts = [
+        (0, "engage", 1, -1),
+        (1, "strike", 2, -1),
+        (2, "mediate", 0, 1),
+        (2, "wait", -1, -1),
+        (0, "condemn", 2, -1),
+    ]
     base = AFF.copy()
     base[0, 1] = base[1, 0] = 1.5  # the pair (0, 1) is in crisis: mediation gets a depth factor
     dyn = dynamics(attribution=0.5, heider=1.5)
@@ -295,8 +308,9 @@ def test_mediation_hand_computed(table):
     #   the parties toward each other:              0.01 * 1 = 0.01
     #   mediator's prestige stock: 10 * depth = 10 * 0.375 = 3.75
     # No attribution, no third parties, no change of the mediator's own affinities.
-    d, stk = one_act(table, 0, "mediate", 1, dynamics(attribution=1.0, heider=3.0),
-                     MED_AFF, MED_BASE, target2=2)
+    d, stk = one_act(
+        table, 0, "mediate", 1, dynamics(attribution=1.0, heider=3.0), MED_AFF, MED_BASE, target2=2
+    )
     expected = np.zeros((3, 3))
     expected[1, 0] = expected[2, 0] = 0.015
     expected[1, 2] = expected[2, 1] = 0.01
@@ -329,15 +343,23 @@ stance = st.one_of(st.just(0.0), st.floats(1e-6, 0.99), st.floats(-0.99, -1e-6))
     s=st.floats(0.0, 1.0),
     alpha=st.floats(1e-4, 1.0),
 )
-def test_effect_signs_follow_goldstein_and_structural_balance(table, stances, order, name, a, b,
-                                                              s, alpha):
+def test_effect_signs_follow_goldstein_and_structural_balance(
+    table, stances, order, name, a, b, s, alpha
+):
     n = 4
     stance_matrix = np.array(stances).reshape(n, n) * (1.0 - np.eye(n))
     aff = np.arctanh(stance_matrix)
     i, t = order[0], order[1]
-    d_aff, _ = act_effects(aff, aff, np.array([i]), np.array([table.index[name]]), np.array([t]),
-                           np.array([-1]), table, dynamics(alpha=alpha, attribution=a, heider=b,
-                                                           self_shift=s))
+    d_aff, _ = act_effects(
+        aff,
+        aff,
+        np.array([i]),
+        np.array([table.index[name]]),
+        np.array([t]),
+        np.array([-1]),
+        table,
+        dynamics(alpha=alpha, attribution=a, heider=b, self_shift=s),
+    )
     d = d_aff[0]
     g = table.goldstein[table.index[name]] * table.specs[table.index[name]].intensity
     sign = math.copysign(1.0, g)
@@ -559,4 +581,3 @@ def test_requirement_must_fit_the_target_kind(config_factory, name, spec):
     cfg["actions"][name] = spec
     with pytest.raises(ConfigError, match=rf"actions\.{name}\.requires"):
         build_scenario(cfg)
-

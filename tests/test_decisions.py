@@ -86,9 +86,9 @@ def decision_problem(draw):
     values = np.array(
         draw(st.lists(st.floats(-1e4, 1e4), min_size=n * width, max_size=n * width))
     ).reshape(n, width)
-    avail = np.array(
-        draw(st.lists(st.booleans(), min_size=n * width, max_size=n * width))
-    ).reshape(n, width)
+    avail = np.array(draw(st.lists(st.booleans(), min_size=n * width, max_size=n * width))).reshape(
+        n, width
+    )
     avail[:, 0] |= ~avail.any(axis=1)  # at least one alternative available (wait always is)
     lam = np.array(draw(st.lists(st.floats(0.0, 50.0), min_size=n, max_size=n)))
     return values, avail, lam

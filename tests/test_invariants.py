@@ -32,8 +32,9 @@ def valid_configs(draw):
         w = draw(st.lists(finite_in(0.0, 10.0), min_size=3, max_size=3))
         if sum(w) <= 0.0:  # not all zero: make one weight positive
             w[draw(st.integers(0, 2))] = draw(finite_in(1e-6, 10.0))
-        cfg["actors"][code]["weights"] = dict(zip(("security", "economic", "prestige"), w,
-                                                  strict=True))
+        cfg["actors"][code]["weights"] = dict(
+            zip(("security", "economic", "prestige"), w, strict=True)
+        )
     cfg["dynamics"] = {k: draw(finite_in(lo, hi)) for k, (lo, hi) in DYNAMICS_RANGES.items()}
     cfg["decision"]["rule"] = draw(st.sampled_from(["logit", "best_response"]))
     cfg["decision"]["lam"] = draw(finite_in(0.0, 50.0))

@@ -265,16 +265,22 @@ def test_security_within_bounds_for_shares(toward, salience, ta):
     oil_deviation=st.floats(-1, 1, allow_nan=False),
     sanctions=stock,
 )
-def test_economic_symmetric_in_the_two_stances(own, toward, trade, oil_exposure, oil_deviation,
-                                               sanctions):
+def test_economic_symmetric_in_the_two_stances(
+    own, toward, trade, oil_exposure, oil_deviation, sanctions
+):
     a = payoffs.economic(own, toward, trade, oil_exposure, oil_deviation, sanctions)
     b = payoffs.economic(toward, own, trade, oil_exposure, oil_deviation, sanctions)
     assert a == pytest.approx(b, rel=1e-12, abs=1e-9)
 
 
 @settings(max_examples=200, deadline=None)
-@given(own=stance_rows, toward=stance_rows, trade=weight_rows, j=st.integers(0, N - 1),
-       up=st.floats(0.0, 2.0, allow_nan=False))
+@given(
+    own=stance_rows,
+    toward=stance_rows,
+    trade=weight_rows,
+    j=st.integers(0, N - 1),
+    up=st.floats(0.0, 2.0, allow_nan=False),
+)
 def test_economic_monotone_in_both_stances(own, toward, trade, j, up):
     warmer_own, warmer_toward = own.copy(), toward.copy()
     warmer_own[j] = min(1.0, own[j] + up)

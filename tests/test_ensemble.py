@@ -1,0 +1,148 @@
+"""The ensemble path agrees with the Mesa model run by run: same choices at every step, the same
+numbers (to 1e-9; in practice bit for bit) and the same results row, over every scenario, many
+seeds and parameter values that differ between the runs of one ensemble."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import default_config
+from omegaconf import OmegaConf
+
+from sim import __version__, metrics
+from sim.config import build_scenario
+from sim.ensemble import Uniforms, run_ensemble, shape_key
+from sim.model import run
+from sim.results import Layout, ensemble_columns, flatten_summary
+from sim.sweep import sweep
+
+SCENARIOS = sorted(
+    p.stem for p in (Path(__file__).parent.parent / "configs/scenario").glob("*.yaml")
+)
+# spans of the Sobol design of configs/design/sobol.yaml, one draw per run
+SPANS = {
+    ("dynamics", "alpha"): (0.005, 0.02),
+    ("dynamics", "self_shift"): (0.25, 0.75),
+    ("dynamics", "heider"): (0.25, 1.0),
+    ("dynamics", "relaxation"): (0.7, 0.95),
+    ("dynamics", "prestige_decay"): (0.8, 0.95),
+    ("dynamics", "threat_aversion"): (1.5, 3.0),
+    ("dynamics", "theatre_weight"): (0.25, 0.75),
+    ("dynamics", "attribution"): (0.5, 1.0),
+    ("dynamics", "expression"): (2.5, 10.0),
+    ("decision", "lam"): (2.0, 8.0),
+    ("decision", "discount"): (0.9, 1.0),
+}
+RUNS = 12
+
+
+def varied_scenarios(name: str, runs: int = RUNS, rule: str = "logit", seed: int = 0):
+    """``runs`` scenarios of ``name``, each with its own seed and parameter values."""
+    rng = np.random.default_rng([seed, SCENARIOS.index(name)])
+    out = []
+    for _ in range(runs):
+        cfg = default_config((f"scenario={name}", f"decision={rule}"))
+        for (group, key), (lo, hi) in SPANS.items():
+            cfg[group][key] = float(rng.uniform(lo, hi))
+        cfg["seed"] = int(rng.integers(2**62))
+        out.append(build_scenario(OmegaConf.to_container(OmegaConf.create(cfg), resolve=True)))
+    return out
+
+
+def assert_rows_equal(got: dict, expected: dict):
+    assert got.keys() == expected.keys()
+    for key, want in expected.items():
+        value = got[key]
+        if isinstance(want, float):
+            assert value == pytest.approx(want, abs=1e-9, rel=0), key
+        else:
+            assert value == want and type(value) is type(want), (key, value, want)
+
+
+def check_run_by_run(scenarios):
+    assert len({shape_key(s) for s in scenarios}) == 1
+    record = run_ensemble(scenarios)
+    layout = Layout.of(_NoDesign(), scenarios[:1])
+    columns, errors = ensemble_columns(record, scenarios[0], layout)
+    assert errors == {}
+    for r, scenario in enumerate(scenarios):
+        model = run(scenario)
+        mesa = model.record
+        np.testing.assert_array_equal(record.choice[r], mesa.choice)
+        for name in ("stance", "payoffs", "utility", "probability"):
+            np.testing.assert_allclose(
+                getattr(record, name)[r], getattr(mesa, name), rtol=0, atol=1e-9, err_msg=name
+            )
+        expected = flatten_summary(metrics.summary(model, scenario.rng, "", __version__), layout)
+        got = {k: None if v is None else v.tolist()[r] for k, v in columns.items()}
+        assert_rows_equal(got, expected)
+    return record
+
+
+class _NoDesign:
+    names: tuple = ()
+    points: dict = {}
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_every_scenario_agrees_run_by_run(name):
+    record = check_run_by_run(varied_scenarios(name))
+    # the runs really differ from one another (else agreement would prove little)
+    assert len({tuple(c.ravel()) for c in record.choice}) > RUNS // 2
+
+
+@pytest.mark.parametrize("name", ["jan2020", "incumbent_loses", "syria_deconfliction"])
+def test_best_response_agrees_run_by_run(name):
+    check_run_by_run(varied_scenarios(name, runs=6, rule="best_response", seed=1))
+
+
+def test_one_run_alone_equals_the_same_run_in_a_crowd():
+    scenarios = varied_scenarios("jan2020", runs=8, seed=2)
+    crowd = run_ensemble(scenarios)
+    alone = run_ensemble(scenarios[5:6])
+    np.testing.assert_array_equal(crowd.choice[5], alone.choice[0])
+    np.testing.assert_array_equal(crowd.stance[5], alone.stance[0])
+
+
+def test_uniforms_are_each_generators_own_stream():
+    seeds = [3, 2**40 + 7, 0]
+    u = Uniforms(seeds, expected=4)
+    got = np.concatenate([u.take(1), u.take(3), u.take(5), u.take(2)], axis=1)  # past the buffer
+    for row, seed in zip(got, seeds, strict=True):
+        g = np.random.default_rng(seed)
+        np.testing.assert_array_equal(row, [g.random() for _ in range(11)])
+
+
+def test_shapes_that_cannot_share_an_ensemble_have_different_keys():
+    base = default_config(("scenario=jan2020",))
+    key = shape_key(build_scenario(base))
+    assert shape_key(build_scenario({**base, "seed": 5})) == key
+    assert (
+        shape_key(build_scenario({**base, "dynamics": {**base["dynamics"], "alpha": 0.02}})) == key
+    )
+    longer = {**base, "decision": {**base["decision"], "horizon": 3}}
+    assert shape_key(build_scenario(longer)) != key
+    events = [dict(e) for e in base["scenario"]["events"]]
+    events[0]["label"] = "another label"
+    other = {**base, "scenario": {**base["scenario"], "events": events}}
+    assert shape_key(build_scenario(other)) != key
+
+
+def test_sweep_engines_give_identical_tables(tmp_path):
+    args = ["design=lhs", "design.n=12", "replicates=2", "seed=5", "executor=serial"]
+    args += ["scenarios=[jan2020,il20]", "collect=steps"]
+    tables = {}
+    for engine in ("mesa", "ensemble"):
+        out = tmp_path / engine
+        outcome = sweep([*args, f"engine={engine}"], out)
+        assert outcome.exit_code == 0
+        tables[engine] = (
+            pd.read_parquet(out / "results").sort_values("run").reset_index(drop=True),
+            pd.read_parquet(out / "steps")
+            .sort_values(["run", "step", "actor"])
+            .reset_index(drop=True),
+        )
+    for mesa, ensemble in zip(tables["mesa"], tables["ensemble"], strict=True):
+        assert len(mesa) > 0
+        pd.testing.assert_frame_equal(mesa, ensemble, check_exact=False, rtol=0, atol=1e-9)
