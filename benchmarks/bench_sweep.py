@@ -1,14 +1,15 @@
 """Throughput of sim-sweep next to mesa.batch_run and Hydra multirun: same model, design, machine.
 
-    .venv/bin/python benchmarks/bench_sweep.py [--n 1024] [--batch-runs 1000] [--multirun-runs 8]
-        [--repeats 1] [--skip-serial] [--skip-local] [--skip-batch] [--skip-batch1]
+    .venv/bin/python benchmarks/bench_sweep.py [--n 1024] [--batch-runs 0] [--multirun-runs 8]
+        [--repeats 1] [--skip-serial] [--skip-local] [--skip-batch] [--batch1]
         [--skip-multirun] [--keep] [overrides ...]
 
 The target: the Sobol' design over the twelve parameters of configs/design/sobol.yaml with
 N=1024 (26,624 runs of jan2020) in under 60 s on two cores. Every method runs as a child process
 timed by wall clock (interpreter start, imports, pool start and writing included), so fixed
 costs count; "inner" rates leave out start-up (sim-sweep's own closing rate; the batch_run call
-alone). batch_run runs the first --batch-runs points of the same design with the same run seeds,
+alone). batch_run runs the same runs (or the first --batch-runs of them: its worker start-up then
+weighs more) with the same run seeds,
 and its hedge index is checked against the sweep's rows. Extra arguments are Hydra overrides
 passed to every sim-sweep command: executor options (executor.chunk_size=64, executor.workers=2);
 an override of the design or the model would leave batch_run and multirun on other runs.
@@ -282,10 +283,13 @@ def table(results: list[dict], reference: dict | None) -> None:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1024, help="Sobol' N, a power of two")
-    parser.add_argument("--batch-runs", type=int, default=1000)
+    parser.add_argument(
+        "--batch-runs", type=int, default=0, help="batch_run on the first K runs (0: all)"
+    )
+    parser.add_argument("--batch1", action="store_true", help="also batch_run, 1 process")
     parser.add_argument("--multirun-runs", type=int, default=8)
     parser.add_argument("--repeats", type=int, default=1, help="median of this many")
-    for skip in ("serial", "local", "batch", "batch1", "multirun"):
+    for skip in ("serial", "local", "batch", "multirun"):
         parser.add_argument(f"--skip-{skip}", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the output directories")
     parser.add_argument("--batch-child", type=int, default=0, help=argparse.SUPPRESS)
@@ -308,8 +312,8 @@ def main():
                 results.append(r)
                 sweep_dir = r["dir"]
                 local = r if executor == "local" else local
-        count = min(args.batch_runs, runs)
-        for processes, skip in ((2, args.skip_batch), (1, args.skip_batch or args.skip_batch1)):
+        count = min(args.batch_runs or runs, runs)
+        for processes, skip in ((2, args.skip_batch), (1, args.skip_batch or not args.batch1)):
             if not skip:
                 r = measure_batch(args.n, count, processes, args.repeats)
                 results.append(r)

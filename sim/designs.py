@@ -73,8 +73,10 @@ class Parameter:
             return {"levels": list(self.levels)}
         return {"range": [self.low, self.high], "integer": self.integer}
 
-    def from_unit(self, u: np.ndarray) -> list:
-        """Values of this parameter for unit-cube samples ``u`` in [0, 1]."""
+    def from_unit(self, u: np.ndarray):
+        """Values of this parameter for unit-cube samples ``u`` in [0, 1]: a NumPy array for a
+        range (no Python object per point: a sweep of millions of runs stays small), a list for
+        levels."""
         if self.levels is not None:
             k = len(self.levels)
             pick = np.minimum(np.floor(u * k).astype(np.int64), k - 1)
@@ -82,8 +84,8 @@ class Parameter:
         if self.integer:
             span = int(self.high) - int(self.low)
             pick = np.minimum(np.floor(u * (span + 1)).astype(np.int64), span)
-            return [int(self.low) + int(i) for i in pick]
-        return (u * (self.high - self.low) + self.low).tolist()  # SALib's scale_samples
+            return int(self.low) + pick
+        return u * (self.high - self.low) + self.low  # SALib's scale_samples
 
     def grid_levels(self, n: int) -> list:
         """Levels of this parameter in a full factorial grid (a range: ``n`` evenly spaced)."""
@@ -398,8 +400,7 @@ def build_design(raw: dict, configs: dict[str, dict], master_seed: int) -> Desig
         except ValueError as error:  # SALib's own checks of the Morris options
             raise ConfigError("design", {"n": n, "num_levels": levels}, str(error)) from None
     columns = [p.from_unit(unit[:, j]) for j, p in enumerate(parameters)]
-    rows = list(zip(*columns, strict=True))
-    return _design(t, parameters, rows, spec)
+    return _design_of_columns(t, parameters, columns, spec)
 
 
 def _design(t, parameters, rows, spec) -> Design:
@@ -409,4 +410,10 @@ def _design(t, parameters, rows, spec) -> Design:
     else:
         points = pd.DataFrame(index=pd.RangeIndex(len(rows)))
     spec["points"] = len(rows)
+    return Design(t, parameters, points, spec)
+
+
+def _design_of_columns(t, parameters, columns, spec) -> Design:
+    points = pd.DataFrame({p.path: c for p, c in zip(parameters, columns, strict=True)})
+    spec["points"] = len(points)
     return Design(t, parameters, points, spec)

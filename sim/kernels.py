@@ -209,6 +209,9 @@ def evaluate(
     n_ant = ant_offset.shape[0]
     p_survive = np.empty(n_ant)
     own_shared = np.empty((horizon + 1, n))  # the actor's own row when its act leaves it unchanged
+    so_val = np.empty((horizon + 1, n))
+    z_arg = np.empty((horizon + 1) * n)
+    z_val = np.empty((horizon + 1) * n)
     for i in range(n):
         for h in range(horizon + 1):
             for k in range(n):
@@ -230,9 +233,33 @@ def evaluate(
                     prest = decayed[s, 0] + d_stk[i, a, s, 0] + tot_stk[s, 0] - exp_stk[i, s, 0]
                     prest *= stock_decay[0] ** (ant_offset[e] - 1)
                     p_survive[e] = 1.0 / (1.0 + math.exp(-(ant_bias[e] + ant_slope[e] * prest)))
+            # the stances' arguments first, then their tanh in one flat loop (independent
+            # calls overlap), then the sums: the same numbers in the same order as one loop
+            m = 0
+            for h in range(horizon + 1):
+                for k in range(n):
+                    if k == i:
+                        continue
+                    if d_aff[i, a, i, k] != 0.0:
+                        so_val[h, k] = tanh(
+                            base[i, k]
+                            + rho_h[h] * (own0[k] - base[i, k])
+                            - drift_h[h] * grievance[i, k]
+                        )
+                    else:
+                        so_val[h, k] = own_shared[h, k]
+                    z_arg[m] = (
+                        base[k, i]
+                        + rho_h[h] * (tow0[k] - base[k, i])
+                        - drift_h[h] * grievance[k, i] * keeps_grievance[i, a, k]
+                    )
+                    m += 1
+            for j in range(m):
+                z_val[j] = tanh(z_arg[j])
             sec_v = 0.0
             eco_v = 0.0
             pre_v = 0.0
+            m = 0
             for h in range(horizon + 1):
                 sec = 0.0
                 eco = 0.0
@@ -240,20 +267,10 @@ def evaluate(
                 for k in range(n):
                     if k == i:
                         continue
-                    if d_aff[i, a, i, k] == 0.0:
-                        so = own_shared[h, k]
-                    else:
-                        so = tanh(
-                            base[i, k]
-                            + rho_h[h] * (own0[k] - base[i, k])
-                            - drift_h[h] * grievance[i, k]
-                        )
-                    zt = (
-                        base[k, i]
-                        + rho_h[h] * (tow0[k] - base[k, i])
-                        - drift_h[h] * grievance[k, i] * keeps_grievance[i, a, k]
-                    )
-                    st = tanh(zt)
+                    so = so_val[h, k]
+                    zt = z_arg[m]
+                    st = z_val[m]
+                    m += 1
                     for e in range(n_ant):
                         if ant_state[e] == k and k != i and 1 <= ant_offset[e] <= h:
                             p = p_survive[e]
