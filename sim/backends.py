@@ -12,7 +12,7 @@ import numpy as np
 from . import kernels, payoffs
 from .actions import act_effects, availability
 from .decisions import RULES, fictitious_beliefs, sample
-from .expectations import Evaluator
+from .expectations import Evaluator, catalogue_arrays, discount_weights, stock_decay
 
 
 class NumpyBackend:
@@ -33,7 +33,7 @@ class NumpyBackend:
         self.rule = RULES[decision.rule]
         self.lam = decision.lam * structure.rationality
         self.params_now = structure.payoff_params()
-        self.params = kernel_params(structure, alts, table, dynamics, decision, self.evaluator)
+        self.params = kernel_params(structure, alts, table, dynamics, decision, anticipations)
 
     def decide(self, world, step, counts):
         n, width = self.shape
@@ -148,11 +148,11 @@ class KernelParams(NamedTuple):
         )
 
 
-def kernel_params(structure, alts, table, dynamics, decision, evaluator) -> KernelParams:
+def kernel_params(structure, alts, table, dynamics, decision, anticipations) -> KernelParams:
     """The constants of one run for the compiled kernels."""
     n, width = alts.shape
-    ev, d = evaluator, dynamics
-    ants = ev.anticipations
+    d, cat = dynamics, catalogue_arrays(alts, table)
+    ants = tuple(anticipations)
     shifts = np.zeros((len(ants), n))
     for k, a in enumerate(ants):
         shifts[k] = a.loss_shift
@@ -168,14 +168,14 @@ def kernel_params(structure, alts, table, dynamics, decision, evaluator) -> Kern
         table.requires,
         table.min_crisis,
         *(float(x) for x in d.effect_params()),
-        ev.static_cost,
-        ev.goldstein_other,
-        ev.target_or_self,
+        cat.static_cost,
+        cat.goldstein_other,
+        cat.target_or_self,
         float(d.expression),
-        ev.stock_decay,
-        float(ev.relaxation),
-        ev.discount_h,
-        ev.keeps_grievance,
+        stock_decay(d),
+        float(d.relaxation),
+        discount_weights(decision),
+        cat.keeps_grievance,
         structure.salience,
         structure.trade_share,
         structure.standing_share,

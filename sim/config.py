@@ -96,6 +96,27 @@ class BalanceScenario(Scenario):
     balancer: tuple  # (actor, rival_1, rival_2) codes
     response_window: int
 
+    def anticipations(self) -> list:
+        """The foreseen events (elections) the agents' look-ahead weighs."""
+        from .events import EventIndex
+
+        index = EventIndex(self.structure.index)
+        return [a for e in self.events if (a := e.anticipation(index)) is not None]
+
+    def kernel_params(self):
+        """The run's constants for the compiled kernels (``backends.KernelParams``), built once;
+        all an ensemble needs of a scenario (no backend)."""
+        cache = self.__dict__.setdefault("_compiled", {})
+        if "params" not in cache:
+            from .actions import build_alternatives
+            from .backends import kernel_params
+
+            alts = build_alternatives(self.structure.n, self.table)
+            cache["params"] = kernel_params(
+                self.structure, alts, self.table, self.dynamics, self.decision, self.anticipations()
+            )
+        return cache["params"]
+
     def compiled(self, backend: str = "numba"):
         """The scenario's alternatives and numeric backend, built once and reused by every model
         of this scenario (they hold no state that changes during a run)."""
@@ -103,11 +124,9 @@ class BalanceScenario(Scenario):
         if backend not in cache:
             from .actions import build_alternatives
             from .backends import BACKENDS
-            from .events import EventIndex
 
             alts = build_alternatives(self.structure.n, self.table)
-            index = EventIndex(self.structure.index)
-            anticipations = [a for e in self.events if (a := e.anticipation(index)) is not None]
+            anticipations = self.anticipations()
             cache[backend] = (
                 alts,
                 BACKENDS[backend](

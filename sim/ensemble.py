@@ -50,21 +50,39 @@ SHARED = frozenset(
 def shape_key(scenario: BalanceScenario) -> str:
     """Runs with equal keys can share an ensemble: same actors, catalogue structure, calendar,
     events (every field), decision rule and horizon, and balancer."""
-    t = scenario.table
-    catalogue = tuple((s.name, s.target, s.event_only, s.requires, s.escalation) for s in t.specs)
     d = scenario.decision
     return repr(
         (
             scenario.name,
             scenario.structure.codes,
-            catalogue,
+            _described(scenario.table, _catalogue),
             scenario.calendar,
-            scenario.events,
+            _described(scenario.events, repr),
             d.rule,
             d.horizon,
             scenario.balancer,
         )
     )
+
+
+def _catalogue(table) -> str:
+    return repr(
+        tuple((s.name, s.target, s.event_only, s.requires, s.escalation) for s in table.specs)
+    )
+
+
+_DESCRIBED: dict = {}  # id -> (object, description): the runs of a sweep share these objects
+
+
+def _described(thing, describe) -> str:
+    hit = _DESCRIBED.get(id(thing))
+    if hit is not None and hit[0] is thing:
+        return hit[1]
+    if len(_DESCRIBED) > 256:
+        _DESCRIBED.clear()
+    text = describe(thing)
+    _DESCRIBED[id(thing)] = (thing, text)
+    return text
 
 
 def stack_params(params: list[KernelParams]) -> KernelParams:
@@ -160,17 +178,16 @@ def run_ensemble(scenarios: list[BalanceScenario]) -> EnsembleRecord:
     (``scenario.rng``); the record's row r is scenario r's run."""
     first = scenarios[0]
     runs, steps, n = len(scenarios), first.calendar.steps, first.structure.n
-    compiled = [sc.compiled("numba") for sc in scenarios]
-    alts = compiled[0][0]
-    width = alts.shape[1]
-    params = stack_params([backend.params for _, backend in compiled])
+    params = stack_params([sc.kernel_params() for sc in scenarios])
+    alt_action = params.alt_action
+    width = alt_action.shape[1]
     world = stack_worlds([WorldState.initial(sc.structure) for sc in scenarios])
     uniforms = Uniforms([sc.rng for sc in scenarios], steps * n + len(first.events))
     ctx = EnsembleContext(first.structure.index, first.table.index, params, uniforms)
     events_at: dict[int, list] = {}
     for event in first.events:
         events_at.setdefault(event.step, []).append(event)
-    releases = first.table.requires[alts.action] == 2
+    releases = first.table.requires[alt_action] == 2
     counts = np.zeros((runs, n, width))
     affinity = np.zeros((runs, steps, n, n))
     rec = EnsembleRecord(

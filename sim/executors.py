@@ -122,15 +122,16 @@ class RunContext:
         head.update(zip(self.names, values, strict=True))
         return head
 
-    def config_of(self, index: int, values) -> tuple[dict, int]:
-        """The complete model config of run ``index`` and its seed."""
+    def config_of(self, index: int, values, seed: int | None = None) -> tuple[dict, int]:
+        """The complete model config of run ``index`` and its seed (``seed``: the run's seed,
+        when already derived)."""
         s, _, _ = self.locate(index)
         config = with_values(self.configs[s], self.keys, values)
         if self.resolve[s]:
             from omegaconf import OmegaConf
 
             config = OmegaConf.to_container(OmegaConf.create(config), resolve=True)
-        seed = run_seed(self.master_seed, index)
+        seed = run_seed(self.master_seed, index) if seed is None else seed
         config["seed"] = seed
         return config, seed
 
@@ -184,7 +185,7 @@ def run_chunk_mesa(ctx: RunContext, chunk) -> ChunkResult:
         for index, values in chunk:
             head = ctx.head(index, values)
             try:
-                config, seed = ctx.config_of(index, values)
+                config, seed = ctx.config_of(index, values, head["seed"])
                 model = run(build_scenario(config, _reuse()))
                 summary = metrics.summary(model, seed, "", __version__)
                 metric_row = flatten_summary(summary, layout)
@@ -223,7 +224,7 @@ def run_chunk_ensemble(ctx: RunContext, chunk) -> ChunkResult:
         for index, values in chunk:
             head = ctx.head(index, values)
             try:
-                config, _ = ctx.config_of(index, values)
+                config, _ = ctx.config_of(index, values, head["seed"])
                 scenario = build_scenario(config, _reuse())
             except Exception as error:  # noqa: BLE001
                 if _interrupted(error):

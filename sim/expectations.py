@@ -9,6 +9,7 @@ first step. The result is split into security, economic and prestige: the explan
 """
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -33,6 +34,52 @@ def survival_probability(anticipation: Anticipation, prestige_stock):
     return 1.0 / (1.0 + np.exp(-(bias + anticipation.prestige_slope * prestige_stock)))
 
 
+class CatalogueArrays(NamedTuple):
+    """What the look-ahead reads of each alternative that follows from the catalogue alone."""
+
+    static_cost: np.ndarray  # (n, A, 3) the catalogue's one-off costs
+    requires_prisoner: np.ndarray  # (n, A) bool: a release
+    keeps_grievance: np.ndarray  # (n, A, n) 0 where the act ends the grievance toward the actor
+    target_or_self: np.ndarray  # (n, A) the target of an act aimed at another state, else the actor
+    goldstein_other: np.ndarray  # (n, A) the Goldstein value of such an act, else 0
+
+
+def catalogue_arrays(alts, table) -> CatalogueArrays:
+    """The :class:`CatalogueArrays` of ``alts`` under ``table``, computed once per table (a
+    sweep's runs share one table when the catalogue is not swept; see ``config.Reuse``)."""
+    memo = table.__dict__.setdefault("_catalogue_arrays", {})
+    hit = memo.get(id(alts))
+    if hit is not None and hit[0] is alts:
+        return hit[1]
+    n, width = alts.shape
+    requires_prisoner = table.requires[alts.action] == 2
+    # alternatives that end a grievance toward the actor: releasing the prisoner's state's citizen
+    clears = np.zeros((n, width, n))
+    i_idx, a_idx = np.nonzero(requires_prisoner)
+    clears[i_idx, a_idx, alts.target[i_idx, a_idx]] = 1.0
+    other = table.kind[alts.action] == 1
+    arrays = CatalogueArrays(
+        static_cost=table.cost[alts.action],
+        requires_prisoner=requires_prisoner,
+        keeps_grievance=1.0 - clears,
+        target_or_self=np.where(other, alts.target, np.arange(n)[:, None]),
+        goldstein_other=np.where(other, table.goldstein[alts.action], 0.0),
+    )
+    memo[id(alts)] = (alts, arrays)
+    return arrays
+
+
+def discount_weights(decision) -> np.ndarray:
+    """Weights of look-ahead steps 0..horizon: discount**h, normalised to sum to 1."""
+    w = decision.discount ** np.arange(decision.horizon + 1)
+    return w / w.sum()
+
+
+def stock_decay(dynamics) -> np.ndarray:
+    """Weekly persistence of the prestige, damage and sanctions stocks."""
+    return np.array([dynamics.prestige_decay, dynamics.damage_decay, 1.0])
+
+
 class Evaluator:
     """Precomputes what does not change during a run; ``evaluate`` is called once per step."""
 
@@ -44,24 +91,19 @@ class Evaluator:
         rho = dynamics.relaxation
         self.rho_h = rho**h
         self.drift_h = h.astype(float) if rho == 1.0 else (1.0 - rho**h) / (1.0 - rho)
-        self.discount_h = decision.discount**h
-        self.discount_h = self.discount_h / self.discount_h.sum()
-        self.stock_decay = np.array([dynamics.prestige_decay, dynamics.damage_decay, 1.0])
+        self.discount_h = discount_weights(decision)
+        self.stock_decay = stock_decay(dynamics)
         self.stock_decay_h = self.stock_decay[None, :] ** h[:, None]  # (H+1, 3)
         self.relaxation = rho
         self.params = structure.payoff_params(extra_axes=2)
         self.weights = structure.weights
-        self.static_cost = table.cost[alts.action]  # (n, A, 3)
-        self.requires_prisoner = table.requires[alts.action] == 2
-        # alternatives that end a grievance toward the actor: releasing the prisoner's state's citizen
-        clears = np.zeros((n, width, n))
-        i_idx, a_idx = np.nonzero(self.requires_prisoner)
-        clears[i_idx, a_idx, alts.target[i_idx, a_idx]] = 1.0
-        self.keeps_grievance = 1.0 - clears
+        arrays = catalogue_arrays(alts, table)
+        self.static_cost = arrays.static_cost
+        self.requires_prisoner = arrays.requires_prisoner
+        self.keeps_grievance = arrays.keeps_grievance
         self.anticipations = tuple(anticipations)
-        other = table.kind[alts.action] == 1
-        self.target_or_self = np.where(other, alts.target, np.arange(n)[:, None])
-        self.goldstein_other = np.where(other, table.goldstein[alts.action], 0.0)
+        self.target_or_self = arrays.target_or_self
+        self.goldstein_other = arrays.goldstein_other
         self.expression = dynamics.expression
         self.idx = np.arange(n)
 

@@ -51,18 +51,22 @@ def alternative_effects(
     m, n = actor.shape[0], aff.shape[0]
     d_aff = np.zeros((m, n, n))
     d_stk = np.zeros((m, n, 3))
+    stance = np.empty((n, n))  # each stance once, not once per act
+    for p in range(n):
+        for q in range(n):
+            stance[p, q] = math.tanh(aff[p, q])
     for r in range(m):
         i, k = actor[r], action[r]
         g = alpha * effect[k]
         factor = 1.0
         if kind[k] == 1:
             t = target[r]
-            s_ti = math.tanh(aff[t, i])
+            s_ti = stance[t, i]
             sign = 1.0 if g > 0 else (-1.0 if g < 0 else 0.0)
             gi = g * (1.0 - attribution * (1.0 - sign * s_ti) / 2.0)
             for q in range(n):
                 if q != i and q != t:
-                    d_aff[r, q, i] = heider * visibility[k] * gi * math.tanh(aff[q, t])
+                    d_aff[r, q, i] = heider * visibility[k] * gi * stance[q, t]
             d_aff[r, t, i] = gi
             d_aff[r, i, t] = self_shift * gi
             d_stk[r, t, 0] += prestige_target[k]
@@ -206,6 +210,7 @@ def evaluate(
     out = np.zeros((n, width, 3))
     own0 = np.empty(n)
     tow0 = np.empty(n)
+    stk0 = np.empty(3)
     n_ant = ant_offset.shape[0]
     p_survive = np.empty(n_ant)
     own_shared = np.empty((horizon + 1, n))  # the actor's own row when its act leaves it unchanged
@@ -224,7 +229,6 @@ def evaluate(
             for k in range(n):
                 own0[k] = relaxed[i, k] + d_aff[i, a, i, k] + tot_aff[i, k] - exp_aff[i, i, k]
                 tow0[k] = relaxed[k, i] + d_aff[i, a, k, i] + tot_aff[k, i] - exp_aff[i, k, i]
-            stk0 = np.empty(3)
             for c in range(3):
                 stk0[c] = decayed[i, c] + d_stk[i, a, i, c] + tot_stk[i, c] - exp_stk[i, i, c]
             for e in range(n_ant):
