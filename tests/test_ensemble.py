@@ -146,3 +146,23 @@ def test_sweep_engines_give_identical_tables(tmp_path):
     for mesa, ensemble in zip(tables["mesa"], tables["ensemble"], strict=True):
         assert len(mesa) > 0
         pd.testing.assert_frame_equal(mesa, ensemble, check_exact=False, rtol=0, atol=1e-9)
+
+
+def test_a_group_whose_ensemble_raises_is_run_one_by_one(tmp_path, monkeypatch):
+    """If the ensemble of a group fails, each of its runs goes through the Mesa model, so that a
+    failing run is recorded with its own error and the others still give their rows."""
+    import sim.ensemble
+
+    args = ["design=lhs", "design.n=6", "seed=3", "executor=serial"]
+    reference = sweep([*args, "engine=mesa"], tmp_path / "mesa")
+    assert reference.exit_code == 0
+
+    def broken(scenarios):
+        raise FloatingPointError("an ensemble that cannot run")
+
+    monkeypatch.setattr(sim.ensemble, "run_ensemble", broken)
+    outcome = sweep([*args, "engine=ensemble"], tmp_path / "fallback")
+    assert outcome.exit_code == 0
+    expected = pd.read_parquet(tmp_path / "mesa" / "results").sort_values("run")
+    got = pd.read_parquet(tmp_path / "fallback" / "results").sort_values("run")
+    pd.testing.assert_frame_equal(expected.reset_index(drop=True), got.reset_index(drop=True))
