@@ -119,22 +119,9 @@ class KernelParams(NamedTuple):
     best_response: bool
 
     def effect_args(self) -> tuple:
-        """The arguments of ``kernels.alternative_effects`` after the acts."""
-        return (
-            self.effect,
-            self.kind,
-            self.visibility,
-            self.prestige_self,
-            self.prestige_target,
-            self.damage_target,
-            self.sanction_target,
-            self.pair_goldstein,
-            self.party_share,
-            self.alpha,
-            self.self_shift,
-            self.heider,
-            self.attribution,
-        )
+        """The arguments of ``kernels.alternative_effects`` after the acts: the catalogue's
+        columns (``ActionTable.effect_arrays``) and ``Dynamics.effect_params``."""
+        return tuple(getattr(self, name) for name in EFFECT_FIELDS)
 
     def advance_args(self) -> tuple:
         """The payoff arguments of ``kernels.advance`` after the oil deviation."""
@@ -146,6 +133,14 @@ class KernelParams(NamedTuple):
             self.threat_aversion,
             self.weights,
         )
+
+
+def _fields_from(first: str, last: str) -> tuple:
+    names = KernelParams._fields
+    return names[names.index(first) : names.index(last) + 1]
+
+
+EFFECT_FIELDS = _fields_from("effect", "party_share") + _fields_from("alpha", "attribution")
 
 
 def kernel_params(structure, alts, table, dynamics, decision, anticipations) -> KernelParams:

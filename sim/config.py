@@ -103,17 +103,27 @@ class BalanceScenario(Scenario):
         index = EventIndex(self.structure.index)
         return [a for e in self.events if (a := e.anticipation(index)) is not None]
 
+    def alternatives(self):
+        """Every actor's alternatives (``actions.Alternatives``; shared by every scenario of the
+        same catalogue)."""
+        from .actions import build_alternatives
+
+        return build_alternatives(self.structure.n, self.table)
+
     def kernel_params(self):
         """The run's constants for the compiled kernels (``backends.KernelParams``), built once;
         all an ensemble needs of a scenario (no backend)."""
         cache = self.__dict__.setdefault("_compiled", {})
         if "params" not in cache:
-            from .actions import build_alternatives
             from .backends import kernel_params
 
-            alts = build_alternatives(self.structure.n, self.table)
             cache["params"] = kernel_params(
-                self.structure, alts, self.table, self.dynamics, self.decision, self.anticipations()
+                self.structure,
+                self.alternatives(),
+                self.table,
+                self.dynamics,
+                self.decision,
+                self.anticipations(),
             )
         return cache["params"]
 
@@ -122,15 +132,18 @@ class BalanceScenario(Scenario):
         of this scenario (they hold no state that changes during a run)."""
         cache = self.__dict__.setdefault("_compiled", {})
         if backend not in cache:
-            from .actions import build_alternatives
             from .backends import BACKENDS
 
-            alts = build_alternatives(self.structure.n, self.table)
-            anticipations = self.anticipations()
+            alts = self.alternatives()
             cache[backend] = (
                 alts,
                 BACKENDS[backend](
-                    self.structure, alts, self.table, self.dynamics, self.decision, anticipations
+                    self.structure,
+                    alts,
+                    self.table,
+                    self.dynamics,
+                    self.decision,
+                    self.anticipations(),
                 ),
             )
         return cache[backend]

@@ -21,7 +21,7 @@ import numpy as np
 
 from . import kernels
 from .backends import KernelParams
-from .config import BalanceScenario
+from .config import BalanceScenario, Reuse
 from .model import acts_arrays
 from .world import WorldState
 
@@ -51,13 +51,14 @@ def shape_key(scenario: BalanceScenario) -> str:
     """Runs with equal keys can share an ensemble: same actors, catalogue structure, calendar,
     events (every field), decision rule and horizon, and balancer."""
     d = scenario.decision
+    table, events = scenario.table, scenario.events
     return repr(
         (
             scenario.name,
             scenario.structure.codes,
-            _described(scenario.table, _catalogue),
+            _DESCRIBED.part("catalogue", (table,), lambda: _catalogue(table)),
             scenario.calendar,
-            _described(scenario.events, repr),
+            _DESCRIBED.part("events", (events,), lambda: repr(events)),
             d.rule,
             d.horizon,
             scenario.balancer,
@@ -71,18 +72,7 @@ def _catalogue(table) -> str:
     )
 
 
-_DESCRIBED: dict = {}  # id -> (object, description): the runs of a sweep share these objects
-
-
-def _described(thing, describe) -> str:
-    hit = _DESCRIBED.get(id(thing))
-    if hit is not None and hit[0] is thing:
-        return hit[1]
-    if len(_DESCRIBED) > 256:
-        _DESCRIBED.clear()
-    text = describe(thing)
-    _DESCRIBED[id(thing)] = (thing, text)
-    return text
+_DESCRIBED = Reuse(256)  # the runs of a sweep share their table and events objects
 
 
 def stack_params(params: list[KernelParams]) -> KernelParams:

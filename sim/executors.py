@@ -192,9 +192,7 @@ def run_chunk_mesa(ctx: RunContext, chunk) -> ChunkResult:
                 if ctx.collect_steps:
                     steps.append(steps_columns(model, index, layout.codes))
             except Exception as error:  # noqa: BLE001 - a failing run is recorded, not fatal
-                if _interrupted(error):  # Ctrl-C inside compiled code comes back as SystemError
-                    raise KeyboardInterrupt from error
-                failures.append({**head, "error": _message(error)})
+                failures.append(_failure(head, error))
                 done += 1
                 continue
             for name, value in head.items():
@@ -227,9 +225,7 @@ def run_chunk_ensemble(ctx: RunContext, chunk) -> ChunkResult:
                 config, _ = ctx.config_of(index, values, head["seed"])
                 scenario = build_scenario(config, _reuse())
             except Exception as error:  # noqa: BLE001
-                if _interrupted(error):
-                    raise KeyboardInterrupt from error
-                failures.append({**head, "error": _message(error)})
+                failures.append(_failure(head, error))
                 done += 1
                 continue
             groups.setdefault(shape_key(scenario), []).append((index, values, head, scenario))
@@ -271,7 +267,7 @@ def run_chunk_ensemble(ctx: RunContext, chunk) -> ChunkResult:
                             labels,
                             index,
                             layout.codes,
-                        )  # fmt: skip
+                        )
                     )
     except KeyboardInterrupt:
         raise ChunkInterrupted(_chunk_result(ctx, done, rows, failures, steps)) from None
@@ -283,8 +279,13 @@ def _extend(rows: dict, columns: dict) -> None:
         rows[name].extend(values)
 
 
-def _message(error: BaseException) -> str:
-    return str(error) if isinstance(error, ConfigError) else _describe(error)
+def _failure(head: dict, error: BaseException) -> dict:
+    """The failure record of a run that raised; Ctrl-C (inside compiled code it comes back as a
+    SystemError) is not a failure but an interrupt."""
+    if _interrupted(error):
+        raise KeyboardInterrupt from error
+    message = str(error) if isinstance(error, ConfigError) else _describe(error)
+    return {**head, "error": message}
 
 
 def _chunk_result(ctx, runs, rows, failures, steps) -> ChunkResult:

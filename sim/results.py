@@ -71,7 +71,7 @@ class Layout:
         params = tuple((name, level_type(design.points[name])) for name in design.names)
         codes, labels = [], {}
         for sc in scenarios:
-            alts, _ = sc.compiled()
+            alts = sc.alternatives()
             names, sc_codes = sc.table.names, list(sc.structure.codes)
             for i, code in enumerate(sc_codes):
                 if code not in labels:
@@ -157,7 +157,7 @@ def flatten_summary(summary: dict, layout: Layout) -> dict:
 
 def alternative_labels(scenario) -> list[list[str]]:
     """``labels[i][a]``: the label of actor i's alternative a (``engage:ISR``, ``wait``)."""
-    alts, _ = scenario.compiled()
+    alts = scenario.alternatives()
     names, codes = scenario.table.names, list(scenario.structure.codes)
     return [
         [alts.label(i, a, names, codes) for a in range(alts.shape[1])] for i in range(alts.shape[0])
@@ -209,7 +209,7 @@ def ensemble_columns(record, scenario, layout: Layout) -> tuple[dict, dict]:
 
     runs, _, n, _ = record.stance.shape
     own = list(scenario.structure.codes)
-    alts, _ = scenario.compiled()
+    alts = scenario.alternatives()
     final = record.stance[:, -1]
     cols = {}
     for a in layout.codes:
