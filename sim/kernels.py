@@ -10,19 +10,80 @@ choose the same actions.
 import math
 
 import numpy as np
-from numba import njit
+from llvmlite import ir
+from numba import njit, types
+from numba.extending import intrinsic
 
 POINTS = 100.0
 
 
+@intrinsic
+def _bits_of(typingctx, x):
+    """A float64's bits as an int64 (a bit cast, which vectorises; no call)."""
+
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], ir.IntType(64))
+
+    return types.int64(types.float64), codegen
+
+
+@intrinsic
+def _float_of(typingctx, x):
+    """The float64 whose bits are an int64."""
+
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], ir.DoubleType())
+
+    return types.float64(types.int64), codegen
+
+
+_ROUNDER = 6755399441055744.0  # 1.5 * 2**52: adding it rounds |x| < 2**51 to an integer
+_ROUNDER_BITS = 0x4338000000000000  # its bits: those of x + _ROUNDER are these plus round(x)
+_LOG2E = 1.4426950408889634
+_LN2_HI = 0.6931471803691238  # ln 2 split in two (Cody & Waite 1980), so k * _LN2_HI is exact
+_LN2_LO = 1.9082149292705877e-10
+
+
+@njit(cache=True, inline="always")
+def _exp(y):
+    """exp(y) for |y| <= 700 in arithmetic alone (no libm call), so that loops over it
+    vectorise: y = k ln 2 + r with |r| <= ln2 / 2, exp(r) by its Taylor polynomial of degree 13
+    (truncation below 2e-16), 2**k from the bits. Within 1 ulp of ``math.exp``
+    (``tests/test_kernels.py``)."""
+    t = y * _LOG2E + _ROUNDER
+    k = t - _ROUNDER
+    r = (y - k * _LN2_HI) - k * _LN2_LO
+    p = 1.0 / 6227020800.0
+    p = p * r + 1.0 / 479001600.0
+    p = p * r + 1.0 / 39916800.0
+    p = p * r + 1.0 / 3628800.0
+    p = p * r + 1.0 / 362880.0
+    p = p * r + 1.0 / 40320.0
+    p = p * r + 1.0 / 5040.0
+    p = p * r + 1.0 / 720.0
+    p = p * r + 1.0 / 120.0
+    p = p * r + 1.0 / 24.0
+    p = p * r + 1.0 / 6.0
+    p = p * r + 0.5
+    p = p * r + 1.0
+    p = p * r + 1.0
+    return p * _float_of((_bits_of(t) - _ROUNDER_BITS + 1023) << 52)
+
+
 @njit(cache=True, inline="always")
 def tanh(x):
-    """tanh through one exp: about twice as fast as libm's tanh here, equal to ~1e-15."""
-    if x > 20.0:
-        return 1.0
-    if x < -20.0:
-        return -1.0
-    return 1.0 - 2.0 / (math.exp(2.0 * x) + 1.0)
+    """tanh(x) = 1 - 2 / (exp(2x) + 1), exactly +-1 beyond |x| = 20; within ~3e-16 of
+    ``math.tanh``. Branch-free and call-free, so a loop of them runs four to a vector."""
+    x = min(max(x, -20.0), 20.0)
+    return 1.0 - 2.0 / (_exp(2.0 * x) + 1.0)
+
+
+@njit(cache=True, error_model="numpy", fastmath={"contract"})
+def tanh_all(x):
+    """tanh of every element of a 1-d array, in place (one vectorised loop; NumPy's error
+    model, so the division needs no zero check and vectorises too)."""
+    for j in range(x.shape[0]):
+        x[j] = tanh(x[j])
 
 
 @njit(cache=True)
@@ -106,6 +167,10 @@ def availability_and_costs(
     n, width = alt_action.shape
     ok = np.zeros((n, width), dtype=np.bool_)
     cost = static_cost.copy()
+    stance = np.empty((n, n))  # each stance once, not once per alternative
+    for p in range(n):
+        for q in range(n):
+            stance[p, q] = math.tanh(aff[p, q])
     for i in range(n):
         for a in range(width):
             k = alt_action[i, a]
@@ -120,7 +185,7 @@ def availability_and_costs(
                 cost[i, a, 2] += linkage_cost[i, t]
             ok[i, a] = good
             cost[i, a, 2] -= (
-                expression * goldstein_other[i, a] / 10.0 * math.tanh(aff[i, target_or_self[i, a]])
+                expression * goldstein_other[i, a] / 10.0 * stance[i, target_or_self[i, a]]
             )
     return ok, cost
 
@@ -146,7 +211,7 @@ def beliefs(counts, available, prior_weight):
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def evaluate(
     aff,
     base,
@@ -176,7 +241,11 @@ def evaluate(
     available,
 ):
     """As ``expectations.Evaluator.evaluate``: weighted expected-utility components (n, A, 3),
-    computed for available alternatives only (the others stay 0)."""
+    computed for available alternatives only (the others stay 0).
+
+    In three passes, so that the stances' tanh (most of the work) run in long flat loops that
+    vectorise: the tanh arguments of every available alternative, look-ahead step and other
+    state; their tanh; then the sums, in the order ``expectations`` sums them."""
     n, width = belief.shape
     horizon = discount.shape[0] - 1
     # the others' expected effects, for each actor i: on its own row and on its column
@@ -207,92 +276,144 @@ def evaluate(
             decay_h[h, c] = stock_decay[c] ** h
         oil_h[h] = oil_deviation * oil_persistence**h
     decayed = stocks * stock_decay
-    out = np.zeros((n, width, 3))
-    own0 = np.empty(n)
-    tow0 = np.empty(n)
-    stk0 = np.empty(3)
-    n_ant = ant_offset.shape[0]
-    p_survive = np.empty(n_ant)
-    own_shared = np.empty((horizon + 1, n))  # the actor's own row when its act leaves it unchanged
-    so_val = np.empty((horizon + 1, n))
-    z_arg = np.empty((horizon + 1) * n)
-    z_val = np.empty((horizon + 1) * n)
+    # The terms of an alternative of actor i: (k, h) for each other state k (in order) and
+    # look-ahead step h, at position kk * steps + h; each term needs i's stance toward k ("own")
+    # and k's stance toward i ("tow"). Own stances that i's act leaves as they are (the act does
+    # not touch i's row there) are shared by all of i's alternatives.
+    steps = horizon + 1
+    per = (n - 1) * steps
+    others = np.empty((n, n - 1), dtype=np.int64)
     for i in range(n):
-        for h in range(horizon + 1):
-            for k in range(n):
-                z = relaxed[i, k] + tot_aff[i, k] - exp_aff[i, i, k]
-                zo = base[i, k] + rho_h[h] * (z - base[i, k]) - drift_h[h] * grievance[i, k]
-                own_shared[h, k] = tanh(zo)
+        kk = 0
+        for k in range(n):
+            if k != i:
+                others[i, kk] = k
+                kk += 1
+    # foreseen elections: for actor i, the terms they touch, as (position, event) pairs; within
+    # a term, in the order of the events (the order they apply in)
+    n_ant = ant_offset.shape[0]
+    pair_at = np.empty((n, per * max(n_ant, 1)), dtype=np.int64)
+    pair_event = np.empty((n, per * max(n_ant, 1)), dtype=np.int64)
+    pairs = np.zeros(n, dtype=np.int64)
+    for i in range(n):
+        for kk in range(n - 1):
+            for h in range(steps):
+                for e in range(n_ant):
+                    if ant_state[e] == others[i, kk] and 1 <= ant_offset[e] <= h:
+                        pair_at[i, pairs[i]] = kk * steps + h
+                        pair_event[i, pairs[i]] = e
+                        pairs[i] += 1
+    slots = 0
+    n_own = n * (n - 1)
+    n_pairs = 0
+    for i in range(n):
+        for a in range(width):
+            if available[i, a]:
+                slots += 1
+                n_pairs += pairs[i]
+                for k in range(n):
+                    if k != i and d_aff[i, a, i, k] != 0.0:
+                        n_own += 1
+    # pass 1: the stances' arguments
+    slot_i = np.empty(slots, dtype=np.int64)
+    slot_a = np.empty(slots, dtype=np.int64)
+    own = np.empty(n_own * steps)  # blocks of `steps`: shared ones first
+    own_at = np.empty(slots * (n - 1), dtype=np.int64)  # where a slot's (kk) block starts
+    tow = np.empty(slots * per)
+    lost = np.empty(n_pairs)  # k's stance toward i if k's incumbent loses
+    stk0 = np.empty((slots, 3))
+    p_survive = np.empty((slots, max(n_ant, 1)))
+    for i in range(n):
+        for kk in range(n - 1):
+            k = others[i, kk]
+            z = relaxed[i, k] + tot_aff[i, k] - exp_aff[i, i, k]
+            b, g = base[i, k], grievance[i, k]
+            at = (i * (n - 1) + kk) * steps
+            for h in range(steps):
+                own[at + h] = b + rho_h[h] * (z - b) - drift_h[h] * g
+    free = n * (n - 1) * steps
+    s = 0
+    q = 0
+    for i in range(n):
         for a in range(width):
             if not available[i, a]:
                 continue
-            for k in range(n):
-                own0[k] = relaxed[i, k] + d_aff[i, a, i, k] + tot_aff[i, k] - exp_aff[i, i, k]
-                tow0[k] = relaxed[k, i] + d_aff[i, a, k, i] + tot_aff[k, i] - exp_aff[i, k, i]
+            slot_i[s] = i
+            slot_a[s] = a
             for c in range(3):
-                stk0[c] = decayed[i, c] + d_stk[i, a, i, c] + tot_stk[i, c] - exp_stk[i, i, c]
+                stk0[s, c] = decayed[i, c] + d_stk[i, a, i, c] + tot_stk[i, c] - exp_stk[i, i, c]
             for e in range(n_ant):
-                s = ant_state[e]
-                if 1 <= ant_offset[e] <= horizon and s != i:
-                    prest = decayed[s, 0] + d_stk[i, a, s, 0] + tot_stk[s, 0] - exp_stk[i, s, 0]
+                st = ant_state[e]
+                if 1 <= ant_offset[e] <= horizon and st != i:
+                    prest = decayed[st, 0] + d_stk[i, a, st, 0] + tot_stk[st, 0] - exp_stk[i, st, 0]
                     prest *= stock_decay[0] ** (ant_offset[e] - 1)
-                    p_survive[e] = 1.0 / (1.0 + math.exp(-(ant_bias[e] + ant_slope[e] * prest)))
-            # the stances' arguments first, then their tanh in one flat loop (independent
-            # calls overlap), then the sums: the same numbers in the same order as one loop
-            m = 0
-            for h in range(horizon + 1):
-                for k in range(n):
-                    if k == i:
-                        continue
-                    if d_aff[i, a, i, k] != 0.0:
-                        so_val[h, k] = tanh(
-                            base[i, k]
-                            + rho_h[h] * (own0[k] - base[i, k])
-                            - drift_h[h] * grievance[i, k]
-                        )
-                    else:
-                        so_val[h, k] = own_shared[h, k]
-                    z_arg[m] = (
-                        base[k, i]
-                        + rho_h[h] * (tow0[k] - base[k, i])
-                        - drift_h[h] * grievance[k, i] * keeps_grievance[i, a, k]
-                    )
-                    m += 1
-            for j in range(m):
-                z_val[j] = tanh(z_arg[j])
-            sec_v = 0.0
-            eco_v = 0.0
-            pre_v = 0.0
-            m = 0
-            for h in range(horizon + 1):
-                sec = 0.0
-                eco = 0.0
-                pre = 0.0
-                for k in range(n):
-                    if k == i:
-                        continue
-                    so = so_val[h, k]
-                    zt = z_arg[m]
-                    st = z_val[m]
-                    m += 1
-                    for e in range(n_ant):
-                        if ant_state[e] == k and k != i and 1 <= ant_offset[e] <= h:
-                            p = p_survive[e]
-                            st = p * st + (1.0 - p) * tanh(zt + ant_shift[e, i])
-                    sec += salience[i, k] * (threat_aversion * st if st < 0.0 else st)
-                    eco += trade_share[i, k] * (so + st)
-                    pre += standing_share[i, k] * st
-                sh0 = stk0[0] * decay_h[h, 0]
-                sh1 = stk0[1] * decay_h[h, 1]
-                sh2 = stk0[2] * decay_h[h, 2]
-                oil = oil_h[h]
-                w = discount[h]
-                sec_v += w * (POINTS * sec - sh1)
-                eco_v += w * (POINTS * (eco / 2.0 + oil_exposure[i] * oil) - sh2)
-                pre_v += w * (POINTS * pre + sh0)
-            out[i, a, 0] = weights[i, 0] * (sec_v - discount[0] * costs[i, a, 0])
-            out[i, a, 1] = weights[i, 1] * (eco_v - discount[0] * costs[i, a, 1])
-            out[i, a, 2] = weights[i, 2] * (pre_v - discount[0] * costs[i, a, 2])
+                    p_survive[s, e] = 1.0 / (1.0 + math.exp(-(ant_bias[e] + ant_slope[e] * prest)))
+            for kk in range(n - 1):
+                k = others[i, kk]
+                if d_aff[i, a, i, k] != 0.0:
+                    z = relaxed[i, k] + d_aff[i, a, i, k] + tot_aff[i, k] - exp_aff[i, i, k]
+                    b, g = base[i, k], grievance[i, k]
+                    for h in range(steps):
+                        own[free + h] = b + rho_h[h] * (z - b) - drift_h[h] * g
+                    own_at[s * (n - 1) + kk] = free
+                    free += steps
+                else:
+                    own_at[s * (n - 1) + kk] = (i * (n - 1) + kk) * steps
+                z = relaxed[k, i] + d_aff[i, a, k, i] + tot_aff[k, i] - exp_aff[i, k, i]
+                b, g = base[k, i], grievance[k, i] * keeps_grievance[i, a, k]
+                at = s * per + kk * steps
+                for h in range(steps):
+                    tow[at + h] = b + rho_h[h] * (z - b) - drift_h[h] * g
+            for j in range(pairs[i]):
+                lost[q] = tow[s * per + pair_at[i, j]] + ant_shift[pair_event[i, j], i]
+                q += 1
+            s += 1
+    # pass 2: the stances
+    tanh_all(own)
+    tanh_all(tow)
+    tanh_all(lost)
+    # pass 3: the sums, in the order ``expectations`` sums them
+    out = np.zeros((n, width, 3))
+    sec = np.empty(steps)
+    eco = np.empty(steps)
+    pre = np.empty(steps)
+    q = 0
+    for s in range(slots):
+        i, a = slot_i[s], slot_a[s]
+        for j in range(pairs[i]):
+            m = s * per + pair_at[i, j]
+            p = p_survive[s, pair_event[i, j]]
+            tow[m] = p * tow[m] + (1.0 - p) * lost[q]
+            q += 1
+        sec.fill(0.0)
+        eco.fill(0.0)
+        pre.fill(0.0)
+        for kk in range(n - 1):  # each step's sums over k, for all steps at once
+            k = others[i, kk]
+            sal, trade, stand = salience[i, k], trade_share[i, k], standing_share[i, k]
+            so_at = own_at[s * (n - 1) + kk]
+            st_at = s * per + kk * steps
+            for h in range(steps):
+                so = own[so_at + h]
+                st = tow[st_at + h]
+                sec[h] += sal * (threat_aversion * st if st < 0.0 else st)
+                eco[h] += trade * (so + st)
+                pre[h] += stand * st
+        sec_v = 0.0
+        eco_v = 0.0
+        pre_v = 0.0
+        for h in range(steps):
+            sh0 = stk0[s, 0] * decay_h[h, 0]
+            sh1 = stk0[s, 1] * decay_h[h, 1]
+            sh2 = stk0[s, 2] * decay_h[h, 2]
+            oil = oil_h[h]
+            w = discount[h]
+            sec_v += w * (POINTS * sec[h] - sh1)
+            eco_v += w * (POINTS * (eco[h] / 2.0 + oil_exposure[i] * oil) - sh2)
+            pre_v += w * (POINTS * pre[h] + sh0)
+        out[i, a, 0] = weights[i, 0] * (sec_v - discount[0] * costs[i, a, 0])
+        out[i, a, 1] = weights[i, 1] * (eco_v - discount[0] * costs[i, a, 1])
+        out[i, a, 2] = weights[i, 2] * (pre_v - discount[0] * costs[i, a, 2])
     return out
 
 
