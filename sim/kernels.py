@@ -72,10 +72,20 @@ def _exp(y):
 
 @njit(cache=True, inline="always")
 def tanh(x):
-    """tanh(x) = 1 - 2 / (exp(2x) + 1), exactly +-1 beyond |x| = 20; within ~3e-16 of
+    """tanh(x): 1 - 2 / (exp(2x) + 1), exactly +-1 beyond |x| = 20, and its Taylor series below
+    |x| = 1/16 (where the difference would lose the relative precision); within 4.5e-16 of
     ``math.tanh``. Branch-free and call-free, so a loop of them runs four to a vector."""
-    x = min(max(x, -20.0), 20.0)
-    return 1.0 - 2.0 / (_exp(2.0 * x) + 1.0)
+    c = min(max(x, -20.0), 20.0)
+    large = 1.0 - 2.0 / (_exp(2.0 * c) + 1.0)
+    x2 = x * x
+    p = -21844.0 / 6081075.0
+    p = p * x2 + 1382.0 / 155925.0
+    p = p * x2 - 62.0 / 2835.0
+    p = p * x2 + 17.0 / 315.0
+    p = p * x2 - 2.0 / 15.0
+    p = p * x2 + 1.0 / 3.0
+    small = x - x * x2 * p
+    return small if abs(x) < 0.0625 else large
 
 
 @njit(cache=True, error_model="numpy", fastmath={"contract"})

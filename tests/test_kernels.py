@@ -38,3 +38,33 @@ def test_numba_and_numpy_backends_agree(rule, make):
         np.testing.assert_allclose(a.payoffs, b.payoffs, rtol=0, atol=1e-9)
         np.testing.assert_allclose(a.components, b.components, rtol=0, atol=1e-9)
         np.testing.assert_allclose(a.probabilities, b.probabilities, rtol=0, atol=1e-12)
+
+
+def _edges():
+    rng = np.random.default_rng(7)
+    tiny = [0.0, -0.0, 1e-300, -1e-300, 1e-17, 1e-9, -1e-9]
+    near = [19.999999, 20.0, 20.000001, -20.0, -20.000001, 25.0, -25.0, 1e6, -1e6]
+    return np.concatenate([tiny, near, rng.normal(0, 3, 50_000), rng.uniform(-30, 30, 50_000)])
+
+
+def test_tanh_matches_libm_to_a_few_ulp():
+    from sim import kernels
+
+    x = _edges()
+    y = x.copy()
+    kernels.tanh_all(y)
+    np.testing.assert_allclose(y, np.tanh(x), rtol=0, atol=4.5e-16)
+    assert np.all(np.abs(y) <= 1.0)
+    assert np.all(np.sign(y[np.abs(x) > 1e-300]) == np.sign(x[np.abs(x) > 1e-300]))
+    assert np.all(y[x >= 20.0] == 1.0) and np.all(y[x <= -20.0] == -1.0)
+
+
+@pytest.mark.parametrize("y", [-700.0, -40.0, -1.0, -1e-12, 0.0, 0.3465, 0.5, 1.0, 40.0, 700.0])
+def test_exp_within_one_ulp_of_libm(y):
+    import math
+
+    from sim import kernels
+
+    for v in np.linspace(y - 0.5, y + 0.5, 2001) if abs(y) < 700 else [y]:
+        expected = math.exp(v)
+        assert abs(kernels._exp(v) - expected) <= math.ulp(expected)
