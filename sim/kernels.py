@@ -286,12 +286,13 @@ def evaluate(
             decay_h[h, c] = stock_decay[c] ** h
         oil_h[h] = oil_deviation * oil_persistence**h
     decayed = stocks * stock_decay
-    # The terms of an alternative of actor i: (k, h) for each other state k (in order) and
-    # look-ahead step h, at position kk * steps + h; each term needs i's stance toward k ("own")
-    # and k's stance toward i ("tow"). Own stances that i's act leaves as they are (the act does
-    # not touch i's row there) are shared by all of i's alternatives.
+    # Each available alternative (a "slot") of actor i weighs, for every other state k and
+    # look-ahead step h, i's stance toward k ("own") and k's stance toward i ("tow"). Both are
+    # tanh(b + rho^h (z - b) - drift_h g) of a "line" (z, b, g); the arrays hold step h's
+    # arguments of all lines together (index h * lines + line), so that the loops over lines are
+    # long. An own line that i's act leaves as it is (the act does not touch i's row there) is
+    # shared by all of i's alternatives.
     steps = horizon + 1
-    per = (n - 1) * steps
     others = np.empty((n, n - 1), dtype=np.int64)
     for i in range(n):
         kk = 0
@@ -299,22 +300,25 @@ def evaluate(
             if k != i:
                 others[i, kk] = k
                 kk += 1
-    # foreseen elections: for actor i, the terms they touch, as (position, event) pairs; within
-    # a term, in the order of the events (the order they apply in)
+    # foreseen elections: for actor i, the (kk, h) terms they touch with the event; within a
+    # term in the order of the events (the order they apply in)
     n_ant = ant_offset.shape[0]
-    pair_at = np.empty((n, per * max(n_ant, 1)), dtype=np.int64)
-    pair_event = np.empty((n, per * max(n_ant, 1)), dtype=np.int64)
+    most = (n - 1) * steps * max(n_ant, 1)
+    pair_kk = np.empty((n, most), dtype=np.int64)
+    pair_h = np.empty((n, most), dtype=np.int64)
+    pair_event = np.empty((n, most), dtype=np.int64)
     pairs = np.zeros(n, dtype=np.int64)
     for i in range(n):
         for kk in range(n - 1):
             for h in range(steps):
                 for e in range(n_ant):
                     if ant_state[e] == others[i, kk] and 1 <= ant_offset[e] <= h:
-                        pair_at[i, pairs[i]] = kk * steps + h
+                        pair_kk[i, pairs[i]] = kk
+                        pair_h[i, pairs[i]] = h
                         pair_event[i, pairs[i]] = e
                         pairs[i] += 1
     slots = 0
-    n_own = n * (n - 1)
+    own_lines = n * (n - 1)
     n_pairs = 0
     for i in range(n):
         for a in range(width):
@@ -323,27 +327,29 @@ def evaluate(
                 n_pairs += pairs[i]
                 for k in range(n):
                     if k != i and d_aff[i, a, i, k] != 0.0:
-                        n_own += 1
-    # pass 1: the stances' arguments
+                        own_lines += 1
+    tow_lines = slots * (n - 1)
+    # pass 1: the lines, then the stances' arguments
     slot_i = np.empty(slots, dtype=np.int64)
     slot_a = np.empty(slots, dtype=np.int64)
-    own = np.empty(n_own * steps)  # blocks of `steps`: shared ones first
-    own_at = np.empty(slots * (n - 1), dtype=np.int64)  # where a slot's (kk) block starts
-    tow = np.empty(slots * per)
-    lost = np.empty(n_pairs)  # k's stance toward i if k's incumbent loses
+    own_z = np.empty(own_lines)
+    own_b = np.empty(own_lines)
+    own_g = np.empty(own_lines)
+    own_of = np.empty(tow_lines, dtype=np.int64)  # the own line of each tow line
+    tow_z = np.empty(tow_lines)
+    tow_b = np.empty(tow_lines)
+    tow_g = np.empty(tow_lines)
     stk0 = np.empty((slots, 3))
     p_survive = np.empty((slots, max(n_ant, 1)))
     for i in range(n):
         for kk in range(n - 1):
             k = others[i, kk]
-            z = relaxed[i, k] + tot_aff[i, k] - exp_aff[i, i, k]
-            b, g = base[i, k], grievance[i, k]
-            at = (i * (n - 1) + kk) * steps
-            for h in range(steps):
-                own[at + h] = b + rho_h[h] * (z - b) - drift_h[h] * g
-    free = n * (n - 1) * steps
+            line = i * (n - 1) + kk
+            own_z[line] = relaxed[i, k] + tot_aff[i, k] - exp_aff[i, i, k]
+            own_b[line] = base[i, k]
+            own_g[line] = grievance[i, k]
+    free = n * (n - 1)
     s = 0
-    q = 0
     for i in range(n):
         for a in range(width):
             if not available[i, a]:
@@ -360,70 +366,97 @@ def evaluate(
                     p_survive[s, e] = 1.0 / (1.0 + math.exp(-(ant_bias[e] + ant_slope[e] * prest)))
             for kk in range(n - 1):
                 k = others[i, kk]
+                line = kk * slots + s
                 if d_aff[i, a, i, k] != 0.0:
-                    z = relaxed[i, k] + d_aff[i, a, i, k] + tot_aff[i, k] - exp_aff[i, i, k]
-                    b, g = base[i, k], grievance[i, k]
-                    for h in range(steps):
-                        own[free + h] = b + rho_h[h] * (z - b) - drift_h[h] * g
-                    own_at[s * (n - 1) + kk] = free
-                    free += steps
+                    own_z[free] = (
+                        relaxed[i, k] + d_aff[i, a, i, k] + tot_aff[i, k] - exp_aff[i, i, k]
+                    )
+                    own_b[free] = base[i, k]
+                    own_g[free] = grievance[i, k]
+                    own_of[line] = free
+                    free += 1
                 else:
-                    own_at[s * (n - 1) + kk] = (i * (n - 1) + kk) * steps
-                z = relaxed[k, i] + d_aff[i, a, k, i] + tot_aff[k, i] - exp_aff[i, k, i]
-                b, g = base[k, i], grievance[k, i] * keeps_grievance[i, a, k]
-                at = s * per + kk * steps
-                for h in range(steps):
-                    tow[at + h] = b + rho_h[h] * (z - b) - drift_h[h] * g
-            for j in range(pairs[i]):
-                lost[q] = tow[s * per + pair_at[i, j]] + ant_shift[pair_event[i, j], i]
-                q += 1
+                    own_of[line] = i * (n - 1) + kk
+                tow_z[line] = relaxed[k, i] + d_aff[i, a, k, i] + tot_aff[k, i] - exp_aff[i, k, i]
+                tow_b[line] = base[k, i]
+                tow_g[line] = grievance[k, i] * keeps_grievance[i, a, k]
             s += 1
+    own = np.empty(steps * own_lines)
+    tow = np.empty(steps * tow_lines)
+    for h in range(steps):
+        r, d = rho_h[h], drift_h[h]
+        at = h * own_lines
+        for j in range(own_lines):
+            own[at + j] = own_b[j] + r * (own_z[j] - own_b[j]) - d * own_g[j]
+        at = h * tow_lines
+        for j in range(tow_lines):
+            tow[at + j] = tow_b[j] + r * (tow_z[j] - tow_b[j]) - d * tow_g[j]
+    lost = np.empty(n_pairs)  # k's stance toward i if k's incumbent loses
+    q = 0
+    for s in range(slots):
+        i = slot_i[s]
+        for j in range(pairs[i]):
+            m = pair_h[i, j] * tow_lines + pair_kk[i, j] * slots + s
+            lost[q] = tow[m] + ant_shift[pair_event[i, j], i]
+            q += 1
     # pass 2: the stances
     tanh_all(own)
     tanh_all(tow)
     tanh_all(lost)
-    # pass 3: the sums, in the order ``expectations`` sums them
-    out = np.zeros((n, width, 3))
-    sec = np.empty(steps)
-    eco = np.empty(steps)
-    pre = np.empty(steps)
+    # pass 3: the sums, in the order ``expectations`` sums them, for all slots at once
     q = 0
     for s in range(slots):
-        i, a = slot_i[s], slot_a[s]
+        i = slot_i[s]
         for j in range(pairs[i]):
-            m = s * per + pair_at[i, j]
+            m = pair_h[i, j] * tow_lines + pair_kk[i, j] * slots + s
             p = p_survive[s, pair_event[i, j]]
             tow[m] = p * tow[m] + (1.0 - p) * lost[q]
             q += 1
+    sal = np.empty(tow_lines)
+    trade = np.empty(tow_lines)
+    stand = np.empty(tow_lines)
+    for kk in range(n - 1):
+        for s in range(slots):
+            i = slot_i[s]
+            k = others[i, kk]
+            sal[kk * slots + s] = salience[i, k]
+            trade[kk * slots + s] = trade_share[i, k]
+            stand[kk * slots + s] = standing_share[i, k]
+    sec_v = np.zeros(slots)
+    eco_v = np.zeros(slots)
+    pre_v = np.zeros(slots)
+    sec = np.empty(slots)
+    eco = np.empty(slots)
+    pre = np.empty(slots)
+    for h in range(steps):
         sec.fill(0.0)
         eco.fill(0.0)
         pre.fill(0.0)
-        for kk in range(n - 1):  # each step's sums over k, for all steps at once
-            k = others[i, kk]
-            sal, trade, stand = salience[i, k], trade_share[i, k], standing_share[i, k]
-            so_at = own_at[s * (n - 1) + kk]
-            st_at = s * per + kk * steps
-            for h in range(steps):
-                so = own[so_at + h]
-                st = tow[st_at + h]
-                sec[h] += sal * (threat_aversion * st if st < 0.0 else st)
-                eco[h] += trade * (so + st)
-                pre[h] += stand * st
-        sec_v = 0.0
-        eco_v = 0.0
-        pre_v = 0.0
-        for h in range(steps):
+        for kk in range(n - 1):
+            at = h * tow_lines + kk * slots
+            own_at = h * own_lines
+            for s in range(slots):
+                line = kk * slots + s
+                st = tow[at + s]
+                so = own[own_at + own_of[line]]
+                sec[s] += sal[line] * (threat_aversion * st if st < 0.0 else st)
+                eco[s] += trade[line] * (so + st)
+                pre[s] += stand[line] * st
+        w, oil = discount[h], oil_h[h]
+        for s in range(slots):
+            i = slot_i[s]
             sh0 = stk0[s, 0] * decay_h[h, 0]
             sh1 = stk0[s, 1] * decay_h[h, 1]
             sh2 = stk0[s, 2] * decay_h[h, 2]
-            oil = oil_h[h]
-            w = discount[h]
-            sec_v += w * (POINTS * sec[h] - sh1)
-            eco_v += w * (POINTS * (eco[h] / 2.0 + oil_exposure[i] * oil) - sh2)
-            pre_v += w * (POINTS * pre[h] + sh0)
-        out[i, a, 0] = weights[i, 0] * (sec_v - discount[0] * costs[i, a, 0])
-        out[i, a, 1] = weights[i, 1] * (eco_v - discount[0] * costs[i, a, 1])
-        out[i, a, 2] = weights[i, 2] * (pre_v - discount[0] * costs[i, a, 2])
+            sec_v[s] += w * (POINTS * sec[s] - sh1)
+            eco_v[s] += w * (POINTS * (eco[s] / 2.0 + oil_exposure[i] * oil) - sh2)
+            pre_v[s] += w * (POINTS * pre[s] + sh0)
+    out = np.zeros((n, width, 3))
+    for s in range(slots):
+        i, a = slot_i[s], slot_a[s]
+        out[i, a, 0] = weights[i, 0] * (sec_v[s] - discount[0] * costs[i, a, 0])
+        out[i, a, 1] = weights[i, 1] * (eco_v[s] - discount[0] * costs[i, a, 1])
+        out[i, a, 2] = weights[i, 2] * (pre_v[s] - discount[0] * costs[i, a, 2])
     return out
 
 
