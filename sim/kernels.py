@@ -271,28 +271,33 @@ def evaluate(
                     exp_aff[j, p, q] += b * d_aff[j, a, p, q]
                 for c in range(3):
                     exp_stk[j, p, c] += b * d_stk[j, a, p, c]
+    # (a few allocations, each costing as much as dozens of tanh: arrays come in groups, rows
+    # taken as views)
     tot_aff = exp_aff.sum(axis=0)
     tot_stk = exp_stk.sum(axis=0)
-    relaxed = base + rho * (aff - base) - grievance
-    rho_h = np.empty(horizon + 1)
-    drift_h = np.empty(horizon + 1)
-    for h in range(horizon + 1):
+    relaxed = np.empty((n, n))
+    for p in range(n):
+        for q in range(n):
+            relaxed[p, q] = base[p, q] + rho * (aff[p, q] - base[p, q]) - grievance[p, q]
+    steps = horizon + 1
+    powers = np.empty((6, steps))  # powers, once: they cost as much as the tanh below
+    rho_h, drift_h, oil_h = powers[0], powers[1], powers[2]
+    for h in range(steps):
         rho_h[h] = rho**h
         drift_h[h] = h if rho == 1.0 else (1.0 - rho**h) / (1.0 - rho)
-    decay_h = np.empty((horizon + 1, 3))  # powers, once: they cost as much as the tanh below
-    oil_h = np.empty(horizon + 1)
-    for h in range(horizon + 1):
-        for c in range(3):
-            decay_h[h, c] = stock_decay[c] ** h
         oil_h[h] = oil_deviation * oil_persistence**h
-    decayed = stocks * stock_decay
+        for c in range(3):
+            powers[3 + c, h] = stock_decay[c] ** h
+    decayed = np.empty((n, 3))
+    for p in range(n):
+        for c in range(3):
+            decayed[p, c] = stocks[p, c] * stock_decay[c]
     # Each available alternative (a "slot") of actor i weighs, for every other state k and
     # look-ahead step h, i's stance toward k ("own") and k's stance toward i ("tow"). Both are
     # tanh(b + rho^h (z - b) - drift_h g) of a "line" (z, b, g); the arrays hold step h's
     # arguments of all lines together (index h * lines + line), so that the loops over lines are
     # long. An own line that i's act leaves as it is (the act does not touch i's row there) is
     # shared by all of i's alternatives.
-    steps = horizon + 1
     others = np.empty((n, n - 1), dtype=np.int64)
     for i in range(n):
         kk = 0
@@ -304,9 +309,8 @@ def evaluate(
     # term in the order of the events (the order they apply in)
     n_ant = ant_offset.shape[0]
     most = (n - 1) * steps * max(n_ant, 1)
-    pair_kk = np.empty((n, most), dtype=np.int64)
-    pair_h = np.empty((n, most), dtype=np.int64)
-    pair_event = np.empty((n, most), dtype=np.int64)
+    pair = np.empty((3, n, most), dtype=np.int64)
+    pair_kk, pair_h, pair_event = pair[0], pair[1], pair[2]
     pairs = np.zeros(n, dtype=np.int64)
     for i in range(n):
         for kk in range(n - 1):
@@ -330,15 +334,14 @@ def evaluate(
                         own_lines += 1
     tow_lines = slots * (n - 1)
     # pass 1: the lines, then the stances' arguments
-    slot_i = np.empty(slots, dtype=np.int64)
-    slot_a = np.empty(slots, dtype=np.int64)
-    own_z = np.empty(own_lines)
-    own_b = np.empty(own_lines)
-    own_g = np.empty(own_lines)
+    slot = np.empty((2, slots), dtype=np.int64)
+    slot_i, slot_a = slot[0], slot[1]
+    own_line = np.empty((3, own_lines))
+    own_z, own_b, own_g = own_line[0], own_line[1], own_line[2]
+    tow_line = np.empty((6, tow_lines))  # and the shares that weigh them
+    tow_z, tow_b, tow_g = tow_line[0], tow_line[1], tow_line[2]
+    sal, trade, stand = tow_line[3], tow_line[4], tow_line[5]
     own_of = np.empty(tow_lines, dtype=np.int64)  # the own line of each tow line
-    tow_z = np.empty(tow_lines)
-    tow_b = np.empty(tow_lines)
-    tow_g = np.empty(tow_lines)
     stk0 = np.empty((slots, 3))
     p_survive = np.empty((slots, max(n_ant, 1)))
     for i in range(n):
@@ -412,9 +415,6 @@ def evaluate(
             p = p_survive[s, pair_event[i, j]]
             tow[m] = p * tow[m] + (1.0 - p) * lost[q]
             q += 1
-    sal = np.empty(tow_lines)
-    trade = np.empty(tow_lines)
-    stand = np.empty(tow_lines)
     for kk in range(n - 1):
         for s in range(slots):
             i = slot_i[s]
@@ -422,12 +422,8 @@ def evaluate(
             sal[kk * slots + s] = salience[i, k]
             trade[kk * slots + s] = trade_share[i, k]
             stand[kk * slots + s] = standing_share[i, k]
-    sec_v = np.zeros(slots)
-    eco_v = np.zeros(slots)
-    pre_v = np.zeros(slots)
-    sec = np.empty(slots)
-    eco = np.empty(slots)
-    pre = np.empty(slots)
+    sums = np.zeros((6, slots))
+    sec_v, eco_v, pre_v, sec, eco, pre = sums[0], sums[1], sums[2], sums[3], sums[4], sums[5]
     for h in range(steps):
         sec.fill(0.0)
         eco.fill(0.0)
@@ -445,9 +441,9 @@ def evaluate(
         w, oil = discount[h], oil_h[h]
         for s in range(slots):
             i = slot_i[s]
-            sh0 = stk0[s, 0] * decay_h[h, 0]
-            sh1 = stk0[s, 1] * decay_h[h, 1]
-            sh2 = stk0[s, 2] * decay_h[h, 2]
+            sh0 = stk0[s, 0] * powers[3, h]
+            sh1 = stk0[s, 1] * powers[4, h]
+            sh2 = stk0[s, 2] * powers[5, h]
             sec_v[s] += w * (POINTS * sec[s] - sh1)
             eco_v[s] += w * (POINTS * (eco[s] / 2.0 + oil_exposure[i] * oil) - sh2)
             pre_v[s] += w * (POINTS * pre[s] + sh0)
