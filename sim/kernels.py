@@ -284,7 +284,7 @@ def evaluate(
     rho_h, drift_h, oil_h = powers[0], powers[1], powers[2]
     for h in range(steps):
         rho_h[h] = rho**h
-        drift_h[h] = h if rho == 1.0 else (1.0 - rho**h) / (1.0 - rho)
+        drift_h[h] = h if rho == 1.0 else (1.0 - rho_h[h]) / (1.0 - rho)
         oil_h[h] = oil_deviation * oil_persistence**h
         for c in range(3):
             powers[3 + c, h] = stock_decay[c] ** h
@@ -308,6 +308,9 @@ def evaluate(
     # foreseen elections: for actor i, the (kk, h) terms they touch with the event; within a
     # term in the order of the events (the order they apply in)
     n_ant = ant_offset.shape[0]
+    fade = np.empty(max(n_ant, 1))  # prestige decay until each election
+    for e in range(n_ant):
+        fade[e] = stock_decay[0] ** (ant_offset[e] - 1)
     most = (n - 1) * steps * max(n_ant, 1)
     pair = np.empty((3, n, most), dtype=np.int64)
     pair_kk, pair_h, pair_event = pair[0], pair[1], pair[2]
@@ -365,7 +368,7 @@ def evaluate(
                 st = ant_state[e]
                 if 1 <= ant_offset[e] <= horizon and st != i:
                     prest = decayed[st, 0] + d_stk[i, a, st, 0] + tot_stk[st, 0] - exp_stk[i, st, 0]
-                    prest *= stock_decay[0] ** (ant_offset[e] - 1)
+                    prest *= fade[e]
                     p_survive[s, e] = 1.0 / (1.0 + math.exp(-(ant_bias[e] + ant_slope[e] * prest)))
             for kk in range(n - 1):
                 k = others[i, kk]
