@@ -221,6 +221,73 @@ def beliefs(counts, available, prior_weight):
     return out
 
 
+@njit(cache=True)
+def expected_effects(d_aff, d_stk, belief):
+    """Each actor's belief-weighted effects of its alternatives: (n, n, n) and (n, n, 3)."""
+    n, width = belief.shape
+    exp_aff = np.zeros((n, n, n))
+    exp_stk = np.zeros((n, n, 3))
+    for j in range(n):
+        for a in range(width):
+            b = belief[j, a]
+            if b == 0.0:
+                continue
+            for p in range(n):
+                for q in range(n):
+                    exp_aff[j, p, q] += b * d_aff[j, a, p, q]
+                for c in range(3):
+                    exp_stk[j, p, c] += b * d_stk[j, a, p, c]
+    return exp_aff, exp_stk
+
+
+@njit(cache=True)
+def look_ahead_powers(rho, stock_decay, oil_deviation, oil_persistence, steps):
+    """Rows over look-ahead steps h: rho^h, the grievance's accumulated drift
+    (1 + rho + ... + rho^(h-1)), the oil deviation, and the three stocks' decay^h."""
+    powers = np.empty((6, steps))
+    for h in range(steps):
+        powers[0, h] = rho**h
+        powers[1, h] = h if rho == 1.0 else (1.0 - powers[0, h]) / (1.0 - rho)
+        powers[2, h] = oil_deviation * oil_persistence**h
+        for c in range(3):
+            powers[3 + c, h] = stock_decay[c] ** h
+    return powers
+
+
+@njit(cache=True)
+def other_states(n):
+    """Row i: the states other than i, in order (n, n - 1)."""
+    others = np.empty((n, n - 1), dtype=np.int64)
+    for i in range(n):
+        kk = 0
+        for k in range(n):
+            if k != i:
+                others[i, kk] = k
+                kk += 1
+    return others
+
+
+@njit(cache=True)
+def election_terms(others, ant_state, ant_offset, steps):
+    """The look-ahead terms a foreseen election touches, for each actor i: rows (kk, h, event)
+    of ``pair[:, i, :pairs[i]]``, where the election is in state ``others[i, kk]`` and at or
+    before step h; within a term in the order of the events, the order they apply in."""
+    n = others.shape[0]
+    n_ant = ant_offset.shape[0]
+    pair = np.empty((3, n, (n - 1) * steps * max(n_ant, 1)), dtype=np.int64)
+    pairs = np.zeros(n, dtype=np.int64)
+    for i in range(n):
+        for kk in range(n - 1):
+            for h in range(steps):
+                for e in range(n_ant):
+                    if ant_state[e] == others[i, kk] and 1 <= ant_offset[e] <= h:
+                        pair[0, i, pairs[i]] = kk
+                        pair[1, i, pairs[i]] = h
+                        pair[2, i, pairs[i]] = e
+                        pairs[i] += 1
+    return pair, pairs
+
+
 @njit(cache=True, error_model="numpy")
 def evaluate(
     aff,
@@ -258,36 +325,17 @@ def evaluate(
     state; their tanh; then the sums, in the order ``expectations`` sums them."""
     n, width = belief.shape
     horizon = discount.shape[0] - 1
-    # the others' expected effects, for each actor i: on its own row and on its column
-    exp_aff = np.zeros((n, n, n))
-    exp_stk = np.zeros((n, n, 3))
-    for j in range(n):
-        for a in range(width):
-            b = belief[j, a]
-            if b == 0.0:
-                continue
-            for p in range(n):
-                for q in range(n):
-                    exp_aff[j, p, q] += b * d_aff[j, a, p, q]
-                for c in range(3):
-                    exp_stk[j, p, c] += b * d_stk[j, a, p, c]
-    # (a few allocations, each costing as much as dozens of tanh: arrays come in groups, rows
-    # taken as views)
+    steps = horizon + 1
+    # (an allocation costs as much as dozens of tanh: arrays come in groups, rows taken as views)
+    exp_aff, exp_stk = expected_effects(d_aff, d_stk, belief)
     tot_aff = exp_aff.sum(axis=0)
     tot_stk = exp_stk.sum(axis=0)
     relaxed = np.empty((n, n))
     for p in range(n):
         for q in range(n):
             relaxed[p, q] = base[p, q] + rho * (aff[p, q] - base[p, q]) - grievance[p, q]
-    steps = horizon + 1
-    powers = np.empty((6, steps))  # powers, once: they cost as much as the tanh below
+    powers = look_ahead_powers(rho, stock_decay, oil_deviation, oil_persistence, steps)
     rho_h, drift_h, oil_h = powers[0], powers[1], powers[2]
-    for h in range(steps):
-        rho_h[h] = rho**h
-        drift_h[h] = h if rho == 1.0 else (1.0 - rho_h[h]) / (1.0 - rho)
-        oil_h[h] = oil_deviation * oil_persistence**h
-        for c in range(3):
-            powers[3 + c, h] = stock_decay[c] ** h
     decayed = np.empty((n, 3))
     for p in range(n):
         for c in range(3):
@@ -298,32 +346,13 @@ def evaluate(
     # arguments of all lines together (index h * lines + line), so that the loops over lines are
     # long. An own line that i's act leaves as it is (the act does not touch i's row there) is
     # shared by all of i's alternatives.
-    others = np.empty((n, n - 1), dtype=np.int64)
-    for i in range(n):
-        kk = 0
-        for k in range(n):
-            if k != i:
-                others[i, kk] = k
-                kk += 1
-    # foreseen elections: for actor i, the (kk, h) terms they touch with the event; within a
-    # term in the order of the events (the order they apply in)
+    others = other_states(n)
     n_ant = ant_offset.shape[0]
     fade = np.empty(max(n_ant, 1))  # prestige decay until each election
     for e in range(n_ant):
         fade[e] = stock_decay[0] ** (ant_offset[e] - 1)
-    most = (n - 1) * steps * max(n_ant, 1)
-    pair = np.empty((3, n, most), dtype=np.int64)
+    pair, pairs = election_terms(others, ant_state, ant_offset, steps)
     pair_kk, pair_h, pair_event = pair[0], pair[1], pair[2]
-    pairs = np.zeros(n, dtype=np.int64)
-    for i in range(n):
-        for kk in range(n - 1):
-            for h in range(steps):
-                for e in range(n_ant):
-                    if ant_state[e] == others[i, kk] and 1 <= ant_offset[e] <= h:
-                        pair_kk[i, pairs[i]] = kk
-                        pair_h[i, pairs[i]] = h
-                        pair_event[i, pairs[i]] = e
-                        pairs[i] += 1
     slots = 0
     own_lines = n * (n - 1)
     n_pairs = 0
