@@ -40,6 +40,33 @@ def test_numba_and_numpy_backends_agree(rule, make):
         np.testing.assert_allclose(a.probabilities, b.probabilities, rtol=0, atol=1e-12)
 
 
+def _three_elections():
+    """Two elections in Israel two weeks apart and one in Iran between them: look-aheads that
+    see several elections, two of them in one state (they apply in order)."""
+    cfg = default_config()
+    events = cfg["scenario"]["events"]
+    election = next(e for e in events if e["type"] == "election")
+    events.append({**election, "date": "2020-03-16", "incumbent_prob": 0.3})
+    events.append(
+        {**election, "date": "2020-03-09", "state": "IRN", "loss_shift": {"USA": 0.4, "ISR": 0.2}}
+    )
+    return cfg
+
+
+@pytest.mark.parametrize("rule", ["logit", "best_response"])
+def test_backends_agree_when_the_look_ahead_sees_several_elections(rule):
+    for seed in range(4):
+        cfg = _three_elections()
+        cfg["seed"], cfg["decision"]["rule"] = seed, rule
+        scenario = build_scenario(cfg)
+        assert len(scenario.anticipations()) == 3
+        a = run(scenario, backend="numpy").record
+        b = run(build_scenario(cfg), backend="numba").record
+        np.testing.assert_array_equal(a.choice, b.choice)
+        np.testing.assert_allclose(a.components, b.components, rtol=0, atol=1e-9)
+        np.testing.assert_allclose(a.probabilities, b.probabilities, rtol=0, atol=1e-12)
+
+
 def _edges():
     rng = np.random.default_rng(7)
     tiny = [0.0, -0.0, 1e-300, -1e-300, 1e-17, 1e-9, -1e-9]
