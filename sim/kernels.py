@@ -5,6 +5,10 @@ and ``payoffs``; these kernels compute the same numbers with loops compiled to m
 because at this model's size (a few states, a few dozen alternatives) NumPy spends its time in
 per-call overhead. ``tests/test_kernels.py`` checks that both agree to 1e-12 and that whole runs
 choose the same actions.
+
+Most of a step's arithmetic is the look-ahead's stances: some 2,300 hyperbolic tangents. They are
+computed with a tanh of plain arithmetic (:func:`tanh`, no library call), in long flat loops that
+the compiler turns into vector instructions, four numbers at a time.
 """
 
 import math
