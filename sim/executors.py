@@ -39,6 +39,33 @@ def run_seed(master: int, index: int) -> int:
     return int(state >> np.uint64(1))
 
 
+def run_seeds(master: int, indices) -> np.ndarray:
+    """:func:`run_seed` of every run index in ``indices`` (int64), hashed all at once: the same
+    numbers, a small share of the cost."""
+    from .ensemble import SeedPool, uint32_words
+
+    indices = np.asarray(indices, dtype=np.int64)
+    seeds = np.empty(indices.shape, dtype=np.int64)
+    entropy = _int_words(master)
+    entropy += [0] * (4 - len(entropy))  # numpy pads the run entropy of a spawned sequence
+    wide = indices >= 2**32  # a spawn key of two words
+    for part, spawn_words in ((~wide, 1), (wide, 2)):
+        if part.any():
+            pool = SeedPool(entropy)
+            pool.absorb(uint32_words(indices[part], spawn_words))
+            (state,) = pool.state(1)
+            seeds[part] = (state >> np.uint64(1)).astype(np.int64)
+    return seeds
+
+
+def _int_words(value: int) -> list[int]:
+    """A non-negative integer as 32-bit words, lowest first (0 is one word), as numpy reads it."""
+    words = [value & 0xFFFFFFFF]
+    while value := value >> 32:
+        words.append(value & 0xFFFFFFFF)
+    return words
+
+
 def with_values(config: dict, keys_list, values) -> dict:
     """A copy of ``config`` with each path in ``keys_list`` set to its value. Only the dicts and
     lists on the paths are copied (the rest is shared with ``config``, which is not changed)."""
@@ -109,15 +136,16 @@ class RunContext:
         scenario, point = divmod(q, self.points)
         return scenario, point, replicate
 
-    def head(self, index: int, values) -> dict:
-        """The columns that say which run a row is."""
+    def head(self, index: int, values, seed: int | None = None) -> dict:
+        """The columns that say which run a row is (``seed``: the run's seed, when already
+        derived)."""
         s, point, replicate = self.locate(index)
         head = {
             "run": index,
             "scenario": self.scenario_names[s],
             "point": point,
             "replicate": replicate,
-            "seed": run_seed(self.master_seed, index),
+            "seed": run_seed(self.master_seed, index) if seed is None else seed,
         }
         head.update(zip(self.names, values, strict=True))
         return head
@@ -181,11 +209,12 @@ def run_chunk_mesa(ctx: RunContext, chunk) -> ChunkResult:
     rows = {name: [] for name in layout.schema().names}
     failures, steps = [], []
     done = 0
+    seeds = run_seeds(ctx.master_seed, [index for index, _ in chunk]).tolist()
     try:
-        for index, values in chunk:
-            head = ctx.head(index, values)
+        for (index, values), seed in zip(chunk, seeds, strict=True):
+            head = ctx.head(index, values, seed)
             try:
-                config, seed = ctx.config_of(index, values, head["seed"])
+                config, _ = ctx.config_of(index, values, seed)
                 model = run(build_scenario(config, _reuse()))
                 summary = metrics.summary(model, seed, "", __version__)
                 metric_row = flatten_summary(summary, layout)
@@ -218,11 +247,12 @@ def run_chunk_ensemble(ctx: RunContext, chunk) -> ChunkResult:
     failures, steps = [], []
     groups: dict[str, list] = {}
     done = 0
+    seeds = run_seeds(ctx.master_seed, [index for index, _ in chunk]).tolist()
     try:
-        for index, values in chunk:
-            head = ctx.head(index, values)
+        for (index, values), seed in zip(chunk, seeds, strict=True):
+            head = ctx.head(index, values, seed)
             try:
-                config, _ = ctx.config_of(index, values, head["seed"])
+                config, _ = ctx.config_of(index, values, seed)
                 scenario = build_scenario(config, _reuse())
             except Exception as error:  # noqa: BLE001
                 failures.append(_failure(head, error))

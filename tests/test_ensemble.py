@@ -12,7 +12,7 @@ from omegaconf import OmegaConf
 
 from sim import __version__, metrics
 from sim.config import build_scenario
-from sim.ensemble import Uniforms, run_ensemble, shape_key
+from sim.ensemble import Uniforms, generators, run_ensemble, shape_key
 from sim.model import run
 from sim.results import Layout, ensemble_columns, flatten_summary
 from sim.sweep import sweep
@@ -112,6 +112,15 @@ def test_uniforms_are_each_generators_own_stream():
     for row, seed in zip(got, seeds, strict=True):
         g = np.random.default_rng(seed)
         np.testing.assert_array_equal(row, [g.random() for _ in range(11)])
+
+
+def test_generators_draw_default_rngs_streams():
+    """The seeds are hashed all at once (numpy's SeedSequence rewritten on arrays): the same
+    streams, for seeds of one and two 32-bit words."""
+    seeds = [0, 1, 2**32 - 1, 2**32, 2**40 + 7, 2**63 - 1]
+    seeds += np.random.default_rng(4).integers(0, 2**63 - 1, 40).tolist()
+    for generator, seed in zip(generators(seeds), seeds, strict=True):
+        np.testing.assert_array_equal(generator.random(20), np.random.default_rng(seed).random(20))
 
 
 def test_shapes_that_cannot_share_an_ensemble_have_different_keys():

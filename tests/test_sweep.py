@@ -20,7 +20,7 @@ from omegaconf import OmegaConf
 from sim import __version__, metrics
 from sim.config import build_scenario
 from sim.errors import ConfigError
-from sim.executors import run_seed
+from sim.executors import run_seed, run_seeds
 from sim.model import run
 from sim.results import flatten_summary, load_failures, load_results
 from sim.sweep import CONFIG_DIR, sweep
@@ -56,6 +56,13 @@ def main(*args, out: Path, monkeypatch, capsys):
         code = exit_.code
     captured = capsys.readouterr()
     return code, captured.out, captured.err
+
+
+@pytest.mark.parametrize("master", [0, 11, 2**32, 2**64 + 5, 2**130 + 7])
+def test_run_seeds_equal_run_seed(master):
+    """The seeds of a chunk are hashed all at once; each is still run_seed's."""
+    indices = [0, 1, 2**32 - 1, 2**32, 2**40 + 3, *range(2, 400, 7)]
+    assert run_seeds(master, indices).tolist() == [run_seed(master, i) for i in indices]
 
 
 def direct_row(overrides, values: dict, run_index: int, seed: int, config_dir=CONFIG_DIR):
