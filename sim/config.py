@@ -6,7 +6,9 @@ Every check raises :class:`~sim.errors.ConfigError` naming the dotted key and th
 
 import datetime as dt
 import math
+from collections import OrderedDict
 from dataclasses import dataclass, fields
+from typing import NamedTuple
 
 import numpy as np
 from mesa.experimental.scenarios import Scenario
@@ -73,6 +75,8 @@ DYNAMICS_RANGES = {
     "expression": (0.0, 100.0),
 }
 
+_DYNAMICS_CHECKS = tuple((k, f"dynamics.{k}", r) for k, r in DYNAMICS_RANGES.items())
+
 
 @dataclass(frozen=True)
 class Decision:
@@ -96,22 +100,30 @@ class BalanceScenario(Scenario):
     balancer: tuple  # (actor, rival_1, rival_2) codes
     response_window: int
 
-    def anticipations(self) -> list:
-        """The foreseen events (elections) the agents' look-ahead weighs."""
+    def anticipations(self) -> tuple:
+        """The foreseen events (elections) the agents' look-ahead weighs (shared by the scenarios
+        of the same events and actors)."""
+        return _DERIVED.part("anticipations", (self.events, self.structure.codes), self._foresee)
+
+    def _foresee(self) -> tuple:
         from .events import EventIndex
 
         index = EventIndex(self.structure.index)
-        return [a for e in self.events if (a := e.anticipation(index)) is not None]
+        return tuple(a for e in self.events if (a := e.anticipation(index)) is not None)
 
     def alternatives(self):
         """Every actor's alternatives (``actions.Alternatives``; shared by every scenario of the
         same catalogue)."""
         from .actions import build_alternatives
 
-        return build_alternatives(self.structure.n, self.table)
+        n, codes = self.structure.n, self.structure.codes
+        return _DERIVED.part(
+            "alternatives", (self.table, codes), lambda: build_alternatives(n, self.table)
+        )
 
     def kernel_params(self):
-        """The run's constants for the compiled kernels (``backends.KernelParams``), built once;
+        """The run's constants for the compiled kernels (``backends.KernelParams``), built once,
+        from parts shared with the scenarios of the same catalogue, dynamics, decision or events;
         all an ensemble needs of a scenario (no backend)."""
         cache = self.__dict__.setdefault("_compiled", {})
         if "params" not in cache:
@@ -124,6 +136,7 @@ class BalanceScenario(Scenario):
                 self.dynamics,
                 self.decision,
                 self.anticipations(),
+                _DERIVED,
             )
         return cache["params"]
 
@@ -150,9 +163,10 @@ class BalanceScenario(Scenario):
 
 
 def _number(key, value, lo=-math.inf, hi=math.inf) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    # a float first: the common case, checked once per swept number of each run of a sweep
+    if type(value) is not float and (isinstance(value, bool) or not isinstance(value, int | float)):
         raise ConfigError(key, value, "must be a number")
-    if not math.isfinite(value) or not lo <= value <= hi:
+    if not lo <= value <= hi or not math.isfinite(value):
         raise ConfigError(key, value, f"must be a finite number in [{lo}, {hi}]")
     return float(value)
 
@@ -293,9 +307,7 @@ def _dynamics(cfg) -> Dynamics:
     for k in d:
         if k not in DYNAMICS_RANGES:
             raise ConfigError(f"dynamics.{k}", d[k], "unknown dynamics parameter")
-    return Dynamics(
-        **{k: _number(f"dynamics.{k}", d.get(k), *r) for k, r in DYNAMICS_RANGES.items()}
-    )
+    return Dynamics(**{k: _number(key, d.get(k), *r) for k, key, r in _DYNAMICS_CHECKS})
 
 
 def _decision(cfg) -> Decision:
@@ -320,6 +332,8 @@ def _decision(cfg) -> Decision:
 
 def to_container(cfg) -> dict:
     """A plain dict of a DictConfig (resolved) or of a dict."""
+    if type(cfg) is dict:
+        return cfg
     try:
         from omegaconf import OmegaConf
 
@@ -340,16 +354,20 @@ class Reuse:
 
     def __init__(self, size: int = 64):
         self.size = size
-        self._items: dict = {}
+        self._items: OrderedDict = OrderedDict()
 
     def part(self, name: str, sources: tuple, build):
+        """``build()``, or what it returned for the same ``sources`` before. The least recently
+        used part goes first, so that a swept section's new part each run does not push out the
+        parts every run shares."""
         key = (name, *map(id, sources))
         hit = self._items.get(key)
         if hit is not None:
+            self._items.move_to_end(key)
             return hit[1]
         value = build()
         if len(self._items) >= self.size:
-            self._items.pop(next(iter(self._items)))
+            self._items.popitem(last=False)
         self._items[key] = (sources, value)
         return value
 
@@ -359,14 +377,18 @@ class _NoReuse:
         return build()
 
 
+_DERIVED = Reuse(256)  # what scenarios derive from the parts they share (kernel constants)
+
+
 def build_scenario(cfg, reuse: Reuse | None = None) -> BalanceScenario:
     """Validate a composed config and return the typed scenario of one run (``reuse``: parts
-    already built from the same config objects, see :class:`Reuse`)."""
+    already built from the same config objects, see :class:`Reuse`). Sections are checked in a
+    fixed order, so that a config with several mistakes always reports the same one."""
     cfg = to_container(cfg)
     reuse = reuse or _NoReuse()
     who = cfg.get("actors")
-    actors = reuse.part("actors", (who,), lambda: _actors(cfg))
-    codes = [a["code"] for a in actors]
+    actors = reuse.part("actors", (who,), lambda: _actor_columns(_actors(cfg)))
+    codes = actors.codes
     stance = reuse.part(
         "relations",
         (cfg.get("relations"), who),
@@ -377,27 +399,15 @@ def build_scenario(cfg, reuse: Reuse | None = None) -> BalanceScenario:
         (cfg.get("trade"), who),
         lambda: _pairs(cfg, "trade", codes, 0.0, math.inf, symmetric=True),
     )
-    dynamics = _dynamics(cfg)
-    structure = Structure(
-        codes=tuple(codes),
-        names=tuple(a["name"] for a in actors),
-        capability=np.array([a["capability"] for a in actors]),
-        weights=np.array([a["weights"] for a in actors]),
-        rationality=np.array([a["rationality"] for a in actors]),
-        oil_exposure=np.array([a["oil_exposure"] for a in actors]),
-        standing=np.array([a["standing"] for a in actors]),
-        trade=trade,
-        presence=reuse.part("theatres", (cfg.get("theatres"), who), lambda: _theatres(cfg, codes)),
-        initial_stance=stance,
-        threat_aversion=dynamics.threat_aversion,
-        theatre_weight=dynamics.theatre_weight,
-    )
+    dynamics = reuse.part("dynamics", (cfg.get("dynamics"),), lambda: _dynamics(cfg))
+    presence = reuse.part("theatres", (cfg.get("theatres"), who), lambda: _theatres(cfg, codes))
+    structure = _structure(reuse, actors, stance, trade, presence, dynamics)
     table = reuse.part("actions", (cfg.get("actions"),), lambda: _action_table(cfg))
-    decision = _decision(cfg)
+    decision = reuse.part("decision", (cfg.get("decision"),), lambda: _decision(cfg))
     name, calendar, events = reuse.part(
         "scenario", (cfg.get("scenario"), who, table), lambda: _scenario(cfg, codes, table)
     )
-    balancer = _balancer(cfg, codes)
+    balancer = reuse.part("balancer", (cfg.get("balancer"), who), lambda: _balancer(cfg, codes))
     seed = cfg.get("seed", 0)
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ConfigError("seed", seed, "must be a non-negative integer")
@@ -416,6 +426,58 @@ def build_scenario(cfg, reuse: Reuse | None = None) -> BalanceScenario:
         events=events,
         balancer=balancer,
         response_window=window,
+    )
+
+
+class ActorColumns(NamedTuple):
+    """The validated actors as columns, in config order."""
+
+    codes: tuple
+    names: tuple
+    capability: np.ndarray
+    weights: np.ndarray
+    rationality: np.ndarray
+    oil_exposure: np.ndarray
+    standing: np.ndarray
+
+
+def _actor_columns(rows: list) -> ActorColumns:
+    return ActorColumns(
+        codes=tuple(a["code"] for a in rows),
+        names=tuple(a["name"] for a in rows),
+        capability=np.array([a["capability"] for a in rows]),
+        weights=np.array([a["weights"] for a in rows]),
+        rationality=np.array([a["rationality"] for a in rows]),
+        oil_exposure=np.array([a["oil_exposure"] for a in rows]),
+        standing=np.array([a["standing"] for a in rows]),
+    )
+
+
+def _structure(reuse, actors, stance, trade, presence, dynamics) -> Structure:
+    """The run's structure: built once for the same actors, relations, trade and theatres, then
+    under each run's dynamics (what follows from the actors alone is not derived again)."""
+    base = reuse.part(
+        "structure",
+        (actors, stance, trade, presence),
+        lambda: Structure(
+            codes=actors.codes,
+            names=actors.names,
+            capability=actors.capability,
+            weights=actors.weights,
+            rationality=actors.rationality,
+            oil_exposure=actors.oil_exposure,
+            standing=actors.standing,
+            trade=trade,
+            presence=presence,
+            initial_stance=stance,
+            threat_aversion=dynamics.threat_aversion,
+            theatre_weight=dynamics.theatre_weight,
+        ),
+    )
+    return reuse.part(
+        "structure under dynamics",
+        (base, dynamics),
+        lambda: base.with_dynamics(dynamics.threat_aversion, dynamics.theatre_weight),
     )
 
 

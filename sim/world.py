@@ -5,7 +5,7 @@ stances stay inside (-1, 1) and entrenched relations (near +-1) move little, as 
 and alliances do (Diehl & Goertz 2000).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import NamedTuple
 
@@ -67,12 +67,17 @@ class Structure:
         return 1.0 - np.eye(self.n)
 
     @cached_property
-    def salience(self) -> np.ndarray:
-        """Weight of j in i's security: global capability share blended with shared theatres."""
+    def salience_shares(self) -> tuple:
+        """What salience blends by ``theatre_weight``: each actor's share of the others'
+        capability, its share of their presence in shared theatres, whether it shares any."""
         global_share = _row_shares(self.capability[None, :] * self.others)
         shared = (self.presence @ self.presence.T) * self.others
-        local_share = _row_shares(shared)
-        has_theatre = shared.sum(axis=1, keepdims=True) > 0
+        return global_share, _row_shares(shared), shared.sum(axis=1, keepdims=True) > 0
+
+    @cached_property
+    def salience(self) -> np.ndarray:
+        """Weight of j in i's security: global capability share blended with shared theatres."""
+        global_share, local_share, has_theatre = self.salience_shares
         w = np.where(has_theatre, self.theatre_weight, 0.0)
         return (1.0 - w) * global_share + w * local_share
 
@@ -83,6 +88,13 @@ class Structure:
     @cached_property
     def standing_share(self) -> np.ndarray:
         return _row_shares(self.standing[None, :] * self.others)
+
+    def with_dynamics(self, threat_aversion: float, theatre_weight: float) -> "Structure":
+        """This structure under other dynamics, sharing what follows from the actors alone (a
+        sweep over dynamics derives it once, not once per run)."""
+        other = replace(self, threat_aversion=threat_aversion, theatre_weight=theatre_weight)
+        other.__dict__.update({name: getattr(self, name) for name in ACTORS_ALONE})
+        return other
 
     def payoff_params(self, extra_axes: int = 0) -> PayoffParams:
         """Payoff parameters for all actors, with ``extra_axes`` singleton axes after the actor axis."""
@@ -95,6 +107,9 @@ class Structure:
             self.oil_exposure.reshape(shape_v),
             self.threat_aversion,
         )
+
+
+ACTORS_ALONE = ("others", "trade_share", "standing_share", "salience_shares")  # not dynamics
 
 
 @dataclass
