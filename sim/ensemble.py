@@ -48,22 +48,19 @@ SHARED = frozenset(
 )
 
 
-def shape_key(scenario: BalanceScenario) -> str:
+def shape_key(scenario: BalanceScenario) -> tuple:
     """Runs with equal keys can share an ensemble: same actors, catalogue structure, calendar,
     events (every field), decision rule and horizon, and balancer."""
     d = scenario.decision
-    table, events = scenario.table, scenario.events
-    return repr(
-        (
-            scenario.name,
-            scenario.structure.codes,
-            _DESCRIBED.part("catalogue", (table,), lambda: _catalogue(table)),
-            scenario.calendar,
-            _DESCRIBED.part("events", (events,), lambda: repr(events)),
-            d.rule,
-            d.horizon,
-            scenario.balancer,
-        )
+    table, calendar, events = scenario.table, scenario.calendar, scenario.events
+    return (
+        scenario.name,
+        scenario.structure.codes,
+        _DESCRIBED.part("catalogue", (table,), lambda: _catalogue(table)),
+        _DESCRIBED.part("timeline", (calendar, events), lambda: repr((calendar, events))),
+        d.rule,
+        d.horizon,
+        scenario.balancer,
     )
 
 
@@ -73,34 +70,53 @@ def _catalogue(table) -> str:
     )
 
 
-_DESCRIBED = Reuse(256)  # the runs of a sweep share their table and events objects
+_DESCRIBED = Reuse(256)  # the runs of a sweep share their table, calendar and events objects
 
 
 def stack_params(params: list[KernelParams]) -> KernelParams:
     """One KernelParams whose run-specific fields have a leading run axis."""
-    first = params[0]
     fields = {}
-    for name in KernelParams._fields:
-        if name in SHARED:
-            fields[name] = getattr(first, name)
-        else:
-            fields[name] = np.stack([np.asarray(getattr(p, name), dtype=float) for p in params])
+    for name, values in zip(KernelParams._fields, zip(*params, strict=True), strict=True):
+        fields[name] = values[0] if name in SHARED else along_runs(values, float)
     return KernelParams(**fields)
+
+
+def along_runs(values, dtype=None) -> np.ndarray:
+    """``np.stack`` of the runs' values (as ``dtype``), one value repeated when every run has the
+    very same object (the usual case: a sweep sets a few of a run's many constants)."""
+    first = values[0]
+    if all(v is first for v in values):
+        one = np.asarray(first, dtype=dtype)
+        return np.repeat(one[None], len(values), axis=0)
+    return np.array(values, dtype=dtype)
 
 
 def stack_worlds(worlds: list[WorldState]) -> WorldState:
     """The runs' worlds with a leading run axis (the oil fields become arrays (R,))."""
     return WorldState(
-        affinity=np.stack([w.affinity for w in worlds]),
-        baseline=np.stack([w.baseline for w in worlds]),
-        stocks=np.stack([w.stocks for w in worlds]),
+        affinity=along_runs([w.affinity for w in worlds]),
+        baseline=along_runs([w.baseline for w in worlds]),
+        stocks=along_runs([w.stocks for w in worlds]),
         oil_deviation=np.array([w.oil_deviation for w in worlds], dtype=float),
         oil_persistence=np.array([w.oil_persistence for w in worlds], dtype=float),
-        prisoner=np.stack([w.prisoner for w in worlds]),
-        linkage_cost=np.stack([w.linkage_cost for w in worlds]),
-        linkage_persistence=np.stack([w.linkage_persistence for w in worlds]),
-        grievance=np.stack([w.grievance for w in worlds]),
+        prisoner=along_runs([w.prisoner for w in worlds]),
+        linkage_cost=along_runs([w.linkage_cost for w in worlds]),
+        linkage_persistence=along_runs([w.linkage_persistence for w in worlds]),
+        grievance=along_runs([w.grievance for w in worlds]),
     )
+
+
+def initial_worlds(structures) -> list[WorldState]:
+    """Each structure's ``WorldState.initial``, derived once for structures that share their
+    initial stances (the world of each is read, never written, before it is stacked)."""
+    worlds: dict[int, WorldState] = {}
+    out = []
+    for structure in structures:
+        key = id(structure.initial_stance)
+        if key not in worlds:
+            worlds[key] = WorldState.initial(structure)
+        out.append(worlds[key])
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -259,7 +275,7 @@ def run_ensemble(scenarios: list[BalanceScenario]) -> EnsembleRecord:
     params = stack_params([sc.kernel_params() for sc in scenarios])
     alt_action = params.alt_action
     width = alt_action.shape[1]
-    world = stack_worlds([WorldState.initial(sc.structure) for sc in scenarios])
+    world = stack_worlds(initial_worlds(sc.structure for sc in scenarios))
     uniforms = Uniforms([sc.rng for sc in scenarios], steps * n + len(first.events))
     ctx = EnsembleContext(first.structure.index, first.table.index, params, uniforms)
     events_at: dict[int, list] = {}
