@@ -198,6 +198,16 @@ def record_steps(stance, payoffs, utility, choice, probability, own, labels, run
     return out
 
 
+def cumulative(utility):
+    """Each run's and actor's total over the steps of ``utility`` (R, T, n), summed as summary()
+    sums one run's (T,) column, so that the bits agree: numpy sums a row pairwise, and a
+    contiguous row of T steps is summed in the same order as a strided column of T steps (a sum
+    over axis 1 of (R, T, n) would add step after step instead)."""
+    import numpy as np
+
+    return np.ascontiguousarray(utility.transpose(0, 2, 1)).sum(axis=-1)
+
+
 def ensemble_columns(record, scenario, layout: Layout) -> tuple[dict, dict]:
     """The metric columns of an ensemble's runs (``sim.ensemble.EnsembleRecord``, all runs of
     ``scenario``'s shape), equal run by run to :func:`flatten_summary` of the Mesa model's
@@ -218,8 +228,7 @@ def ensemble_columns(record, scenario, layout: Layout) -> tuple[dict, dict]:
                 cols[f"final_stance.{a}.{b}"] = (
                     final[:, own.index(a), own.index(b)] if a in own and b in own else None
                 )
-    # summed run by run as summary() sums one run's (T,) column, so that the bits agree
-    utility = np.array([[record.utility[r, :, i].sum() for i in range(n)] for r in range(runs)])
+    utility = cumulative(record.utility)
     for a in layout.codes:
         cols[f"cumulative_utility.{a}"] = utility[:, own.index(a)] if a in own else None
     b, r1, r2 = (own.index(c) for c in scenario.balancer)

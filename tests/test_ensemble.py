@@ -14,7 +14,7 @@ from sim import __version__, metrics
 from sim.config import build_scenario
 from sim.ensemble import Uniforms, generators, run_ensemble, shape_key
 from sim.model import run
-from sim.results import Layout, ensemble_columns, flatten_summary
+from sim.results import Layout, cumulative, ensemble_columns, flatten_summary
 from sim.sweep import sweep
 
 SCENARIOS = sorted(
@@ -121,6 +121,14 @@ def test_generators_draw_default_rngs_streams():
     seeds += np.random.default_rng(4).integers(0, 2**63 - 1, 40).tolist()
     for generator, seed in zip(generators(seeds), seeds, strict=True):
         np.testing.assert_array_equal(generator.random(20), np.random.default_rng(seed).random(20))
+
+
+@pytest.mark.parametrize("steps", [3, 8, 22, 129, 300])
+def test_cumulative_utility_sums_as_one_run_does_bit_for_bit(steps):
+    rng = np.random.default_rng(steps)
+    utility = rng.normal(size=(6, steps, 4)) * 10.0 ** rng.uniform(-3, 3, size=(6, steps, 4))
+    expected = [[utility[r, :, i].sum() for i in range(4)] for r in range(6)]  # as summary()
+    np.testing.assert_array_equal(cumulative(utility), expected, strict=True)
 
 
 def test_shapes_that_cannot_share_an_ensemble_have_different_keys():
