@@ -386,6 +386,59 @@ def build_scenario(cfg, reuse: Reuse | None = None) -> BalanceScenario:
     fixed order, so that a config with several mistakes always reports the same one."""
     cfg = to_container(cfg)
     reuse = reuse or _NoReuse()
+    shared = reuse.part(
+        "sections",
+        tuple(cfg.get(k) for k in SHARED_SECTIONS),
+        lambda: _shared_sections(cfg, reuse),
+    )
+    dynamics = reuse.part("dynamics", (cfg.get("dynamics"),), lambda: _dynamics(cfg))
+    decision = reuse.part("decision", (cfg.get("decision"),), lambda: _decision(cfg))
+    seed = cfg.get("seed", 0)
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ConfigError("seed", seed, "must be a non-negative integer")
+    outputs = cfg.get("outputs", {}) or {}
+    window = outputs.get("response_window", 3)
+    if isinstance(window, bool) or not isinstance(window, int) or window < 1:
+        raise ConfigError("outputs.response_window", window, "must be a positive integer")
+    base = shared.structure
+    return BalanceScenario(
+        rng=seed,
+        name=shared.name,
+        structure=reuse.part(
+            "structure under dynamics",
+            (base, dynamics),
+            lambda: base.with_dynamics(dynamics.threat_aversion, dynamics.theatre_weight),
+        ),
+        table=shared.table,
+        dynamics=dynamics,
+        decision=decision,
+        calendar=shared.calendar,
+        events=shared.events,
+        balancer=shared.balancer,
+        response_window=window,
+    )
+
+
+# The sections of the actors, the catalogue and the events: the runs of a sweep share them (the
+# same objects) unless it sweeps one of their values, so a run looks them up at once.
+SHARED_SECTIONS = ("actors", "relations", "trade", "theatres", "actions", "scenario", "balancer")
+
+
+class _Sections(NamedTuple):
+    """What :data:`SHARED_SECTIONS` give (the structure under the dynamics of the run that first
+    built it: see ``Structure.with_dynamics``)."""
+
+    structure: Structure
+    table: ActionTable
+    name: str
+    calendar: Calendar
+    events: tuple
+    balancer: tuple
+
+
+def _shared_sections(cfg, reuse) -> _Sections:
+    """:data:`SHARED_SECTIONS` checked in the order of every check of a config, dynamics and
+    decision included (they come between them), so that the first mistake is always the same."""
     who = cfg.get("actors")
     actors = reuse.part("actors", (who,), lambda: _actor_columns(_actors(cfg)))
     codes = actors.codes
@@ -401,32 +454,31 @@ def build_scenario(cfg, reuse: Reuse | None = None) -> BalanceScenario:
     )
     dynamics = reuse.part("dynamics", (cfg.get("dynamics"),), lambda: _dynamics(cfg))
     presence = reuse.part("theatres", (cfg.get("theatres"), who), lambda: _theatres(cfg, codes))
-    structure = _structure(reuse, actors, stance, trade, presence, dynamics)
     table = reuse.part("actions", (cfg.get("actions"),), lambda: _action_table(cfg))
-    decision = reuse.part("decision", (cfg.get("decision"),), lambda: _decision(cfg))
+    reuse.part("decision", (cfg.get("decision"),), lambda: _decision(cfg))
     name, calendar, events = reuse.part(
         "scenario", (cfg.get("scenario"), who, table), lambda: _scenario(cfg, codes, table)
     )
     balancer = reuse.part("balancer", (cfg.get("balancer"), who), lambda: _balancer(cfg, codes))
-    seed = cfg.get("seed", 0)
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ConfigError("seed", seed, "must be a non-negative integer")
-    outputs = cfg.get("outputs", {}) or {}
-    window = outputs.get("response_window", 3)
-    if isinstance(window, bool) or not isinstance(window, int) or window < 1:
-        raise ConfigError("outputs.response_window", window, "must be a positive integer")
-    return BalanceScenario(
-        rng=seed,
-        name=name,
-        structure=structure,
-        table=table,
-        dynamics=dynamics,
-        decision=decision,
-        calendar=calendar,
-        events=events,
-        balancer=balancer,
-        response_window=window,
+    structure = reuse.part(
+        "structure",
+        (actors, stance, trade, presence),
+        lambda: Structure(
+            codes=actors.codes,
+            names=actors.names,
+            capability=actors.capability,
+            weights=actors.weights,
+            rationality=actors.rationality,
+            oil_exposure=actors.oil_exposure,
+            standing=actors.standing,
+            trade=trade,
+            presence=presence,
+            initial_stance=stance,
+            threat_aversion=dynamics.threat_aversion,
+            theatre_weight=dynamics.theatre_weight,
+        ),
     )
+    return _Sections(structure, table, name, calendar, events, balancer)
 
 
 class ActorColumns(NamedTuple):
@@ -450,34 +502,6 @@ def _actor_columns(rows: list) -> ActorColumns:
         rationality=np.array([a["rationality"] for a in rows]),
         oil_exposure=np.array([a["oil_exposure"] for a in rows]),
         standing=np.array([a["standing"] for a in rows]),
-    )
-
-
-def _structure(reuse, actors, stance, trade, presence, dynamics) -> Structure:
-    """The run's structure: built once for the same actors, relations, trade and theatres, then
-    under each run's dynamics (what follows from the actors alone is not derived again)."""
-    base = reuse.part(
-        "structure",
-        (actors, stance, trade, presence),
-        lambda: Structure(
-            codes=actors.codes,
-            names=actors.names,
-            capability=actors.capability,
-            weights=actors.weights,
-            rationality=actors.rationality,
-            oil_exposure=actors.oil_exposure,
-            standing=actors.standing,
-            trade=trade,
-            presence=presence,
-            initial_stance=stance,
-            threat_aversion=dynamics.threat_aversion,
-            theatre_weight=dynamics.theatre_weight,
-        ),
-    )
-    return reuse.part(
-        "structure under dynamics",
-        (base, dynamics),
-        lambda: base.with_dynamics(dynamics.threat_aversion, dynamics.theatre_weight),
     )
 
 
