@@ -23,8 +23,9 @@ from numpy.random.bit_generator import ISeedSequence
 from . import kernels
 from .backends import KernelParams
 from .config import BalanceScenario, Reuse
+from .expectations import discount_weights, stock_decay
 from .model import acts_arrays
-from .world import WorldState
+from .world import WorldState, blend_salience
 
 # KernelParams fields fixed by the catalogue and the events (equal across a group, not stacked)
 SHARED = frozenset(
@@ -79,6 +80,69 @@ def stack_params(params: list[KernelParams]) -> KernelParams:
     for name, values in zip(KernelParams._fields, zip(*params, strict=True), strict=True):
         fields[name] = values[0] if name in SHARED else along_runs(values, float)
     return KernelParams(**fields)
+
+
+def ensemble_params(scenarios: list[BalanceScenario]) -> KernelParams:
+    """:func:`stack_params` of the scenarios' ``kernel_params()`` (the same arrays, bit for bit:
+    ``tests/test_ensemble.py``), without a KernelParams per run: the numbers a sweep sets are
+    gathered from the runs' dynamics, decisions and structures, and what the runs share is
+    derived once. Runs of different catalogue objects (a swept catalogue number) are stacked
+    run by run."""
+    first = scenarios[0]
+    if any(sc.table is not first.table for sc in scenarios):
+        return stack_params([sc.kernel_params() for sc in scenarios])
+    runs = len(scenarios)
+    dynamics = [sc.dynamics for sc in scenarios]
+    decisions = [sc.decision for sc in scenarios]
+    structures = [sc.structure for sc in scenarios]
+    fields = {  # the catalogue's fields, as the first run has them; the others are set below
+        name: value if name in SHARED else along_runs([value] * runs, float)
+        for name, value in first.kernel_params()._asdict().items()
+    }
+    fields.update(
+        prior_weight=_floats(d.prior_weight for d in decisions),
+        alpha=_floats(d.alpha for d in dynamics),
+        self_shift=_floats(d.self_shift for d in dynamics),
+        heider=_floats(d.heider for d in dynamics),
+        attribution=_floats(d.attribution for d in dynamics),
+        expression=_floats(d.expression for d in dynamics),
+        stock_decay=_per_object(dynamics, stock_decay),
+        rho=_floats(d.relaxation for d in dynamics),
+        discount=_per_object(decisions, discount_weights),
+        salience=_salience(structures),
+        trade_share=along_runs([s.trade_share for s in structures], float),
+        standing_share=along_runs([s.standing_share for s in structures], float),
+        oil_exposure=along_runs([s.oil_exposure for s in structures], float),
+        threat_aversion=_floats(s.threat_aversion for s in structures),
+        weights=along_runs([s.weights for s in structures], float),
+        lam=_floats(d.lam for d in decisions)[:, None]
+        * along_runs([s.rationality for s in structures], float),
+    )
+    return KernelParams(**fields)
+
+
+def _floats(values) -> np.ndarray:
+    return np.array(list(values), dtype=float)
+
+
+def _per_object(objects: list, derive) -> np.ndarray:
+    """``derive(o)`` of each run's object, stacked; derived once per distinct object."""
+    derived: dict[int, object] = {}
+    values = []
+    for o in objects:
+        if id(o) not in derived:
+            derived[id(o)] = derive(o)
+        values.append(derived[id(o)])
+    return along_runs(values, float)
+
+
+def _salience(structures: list) -> np.ndarray:
+    """Each run's salience; blended for all runs at once when they share the actors' shares."""
+    shares = structures[0].salience_shares
+    if all(s.salience_shares is shares for s in structures):
+        weight = _floats(s.theatre_weight for s in structures)[:, None, None]
+        return blend_salience(shares, weight)
+    return along_runs([s.salience for s in structures], float)
 
 
 def along_runs(values, dtype=None) -> np.ndarray:
@@ -272,7 +336,7 @@ def run_ensemble(scenarios: list[BalanceScenario]) -> EnsembleRecord:
     (``scenario.rng``); the record's row r is scenario r's run."""
     first = scenarios[0]
     runs, steps, n = len(scenarios), first.calendar.steps, first.structure.n
-    params = stack_params([sc.kernel_params() for sc in scenarios])
+    params = ensemble_params(scenarios)
     alt_action = params.alt_action
     width = alt_action.shape[1]
     world = stack_worlds(initial_worlds(sc.structure for sc in scenarios))

@@ -77,9 +77,7 @@ class Structure:
     @cached_property
     def salience(self) -> np.ndarray:
         """Weight of j in i's security: global capability share blended with shared theatres."""
-        global_share, local_share, has_theatre = self.salience_shares
-        w = np.where(has_theatre, self.theatre_weight, 0.0)
-        return (1.0 - w) * global_share + w * local_share
+        return blend_salience(self.salience_shares, self.theatre_weight)
 
     @cached_property
     def trade_share(self) -> np.ndarray:
@@ -107,6 +105,14 @@ class Structure:
             self.oil_exposure.reshape(shape_v),
             self.threat_aversion,
         )
+
+
+def blend_salience(shares: tuple, theatre_weight) -> np.ndarray:
+    """Salience from ``Structure.salience_shares`` and ``theatre_weight``: a number, or an array
+    (R, 1, 1) for R runs at once (the same numbers, element by element)."""
+    global_share, local_share, has_theatre = shares
+    w = np.where(has_theatre, theatre_weight, 0.0)
+    return (1.0 - w) * global_share + w * local_share
 
 
 ACTORS_ALONE = ("others", "trade_share", "standing_share", "salience_shares")  # not dynamics

@@ -11,8 +11,16 @@ from conftest import default_config
 from omegaconf import OmegaConf
 
 from sim import __version__, metrics
-from sim.config import build_scenario
-from sim.ensemble import Uniforms, generators, run_ensemble, shape_key
+from sim.config import Reuse, build_scenario
+from sim.ensemble import (
+    Uniforms,
+    ensemble_params,
+    generators,
+    run_ensemble,
+    shape_key,
+    stack_params,
+)
+from sim.executors import with_values
 from sim.model import run
 from sim.results import Layout, cumulative, ensemble_columns, flatten_summary
 from sim.sweep import sweep
@@ -112,6 +120,42 @@ def test_uniforms_are_each_generators_own_stream():
     for row, seed in zip(got, seeds, strict=True):
         g = np.random.default_rng(seed)
         np.testing.assert_array_equal(row, [g.random() for _ in range(11)])
+
+
+SWEPT = {  # a sweep's paths, each run's value drawn in the span
+    ("dynamics", "theatre_weight"): (0.25, 0.75),
+    ("dynamics", "relaxation"): (0.7, 0.95),
+    ("dynamics", "prestige_decay"): (0.8, 0.95),
+    ("decision", "lam"): (2.0, 8.0),
+    ("decision", "discount"): (0.9, 1.0),
+    ("actors", "ISR", "capability"): (0.001, 0.01),
+    ("actors", "IRN", "rationality"): (0.5, 1.5),
+    ("theatres", "SYR", "USA"): (0.0, 1.0),
+    ("trade", "RUS", "USA"): (0.0, 50.0),
+    ("actions", "engage", "goldstein"): (0.0, 3.0),
+}
+
+
+@pytest.mark.parametrize(
+    "paths",
+    [list(SWEPT)[:5], list(SWEPT)[:6], list(SWEPT)[5:9], list(SWEPT)],
+    ids=["dynamics and decision", "and actors", "actors, theatres, trade", "and catalogue"],
+)
+def test_ensemble_params_equal_each_runs_kernel_params_stacked(paths):
+    """Runs built as a sweep builds them (shared config objects, one Reuse): the ensemble's
+    constants, gathered across the runs, equal each run's KernelParams stacked, bit for bit."""
+    base, reuse = default_config(("scenario=jan2020",)), Reuse()
+    rng = np.random.default_rng(len(paths))
+    scenarios = [
+        build_scenario(with_values(base, paths, [rng.uniform(*SWEPT[p]) for p in paths]), reuse)
+        for _ in range(7)
+    ]
+    got = ensemble_params(scenarios)
+    expected = stack_params([sc.kernel_params() for sc in scenarios])
+    for name, want in expected._asdict().items():
+        value, want = np.asarray(getattr(got, name)), np.asarray(want)
+        assert (value.dtype, value.shape) == (want.dtype, want.shape), name
+        assert value.tobytes() == want.tobytes(), name
 
 
 def test_generators_draw_default_rngs_streams():
