@@ -22,7 +22,14 @@ from sim.ensemble import (
 )
 from sim.executors import with_values
 from sim.model import run
-from sim.results import Layout, cumulative, ensemble_columns, flatten_summary
+from sim.results import (
+    Layout,
+    cumulative,
+    ensemble_columns,
+    flatten_summary,
+    load_failures,
+    load_results,
+)
 from sim.sweep import sweep
 
 SCENARIOS = sorted(
@@ -207,6 +214,36 @@ def test_sweep_engines_give_identical_tables(tmp_path):
     for mesa, ensemble in zip(tables["mesa"], tables["ensemble"], strict=True):
         assert len(mesa) > 0
         pd.testing.assert_frame_equal(mesa, ensemble, check_exact=False, rtol=0, atol=1e-9)
+
+
+def test_sweep_engines_record_the_same_failures(tmp_path):
+    """Runs whose config is refused and runs that choose an alternative the results have no
+    column for are the same failures whichever engine ran them (the ensemble names every actor
+    that chose such an alternative, the Mesa model the first, with the line that raised)."""
+    args = ["design=lhs", "design.n=24", "seed=4", "executor=serial", "~design.parameters"]
+    args += [
+        "+design.parameters.actions.condemn.visibility=[0.0,1.2]",
+        "+design.parameters.actions.assassinate.event_only={levels:[true,false]}",
+        "+design.parameters.dynamics.alpha=[0.005,0.02]",
+    ]
+    tables = {}
+    for engine in ("mesa", "ensemble"):
+        outcome = sweep([*args, f"engine={engine}"], tmp_path / engine)
+        assert outcome.exit_code == 1
+        tables[engine] = [
+            load(tmp_path / engine).sort_values("run").reset_index(drop=True)
+            for load in (load_results, load_failures)
+        ]
+    (results, failures), (ensemble_results, ensemble_failures) = tables.values()
+    assert failures["error"].str.contains("must be a finite number").any()
+    assert failures["error"].str.contains("alternatives the base config").any()
+    assert len(results) > 0
+    refused = ~failures["error"].str.startswith("ValueError")
+    pd.testing.assert_frame_equal(ensemble_failures[refused], failures[refused])
+    pd.testing.assert_frame_equal(
+        ensemble_failures.drop(columns="error"), failures.drop(columns="error")
+    )
+    pd.testing.assert_frame_equal(ensemble_results, results, check_exact=False, rtol=0, atol=1e-9)
 
 
 def test_a_group_whose_ensemble_raises_is_run_one_by_one(tmp_path, monkeypatch):
