@@ -388,7 +388,7 @@ def build_scenario(cfg, reuse: Reuse | None = None) -> BalanceScenario:
     reuse = reuse or _NoReuse()
     shared = reuse.part(
         "sections",
-        tuple(cfg.get(k) for k in SHARED_SECTIONS),
+        tuple(map(cfg.get, SHARED_SECTIONS)),
         lambda: _shared_sections(cfg, reuse),
     )
     dynamics = reuse.part("dynamics", (cfg.get("dynamics"),), lambda: _dynamics(cfg))

@@ -149,7 +149,7 @@ def along_runs(values, dtype=None) -> np.ndarray:
     """``np.stack`` of the runs' values (as ``dtype``), one value repeated when every run has the
     very same object (the usual case: a sweep sets a few of a run's many constants)."""
     first = values[0]
-    if all(v is first for v in values):
+    if len(set(map(id, values))) == 1:
         one = np.asarray(first, dtype=dtype)
         return np.repeat(one[None], len(values), axis=0)
     return np.array(values, dtype=dtype)

@@ -208,6 +208,15 @@ def cumulative(utility):
     return np.ascontiguousarray(utility.transpose(0, 2, 1)).sum(axis=-1)
 
 
+def choice_counts(choice, width: int):
+    """How often each run's actor chose each alternative: (R, n, width) from ``choice`` (R, T, n)."""
+    import numpy as np
+
+    runs, _, n = choice.shape
+    cell = (np.arange(runs)[:, None, None] * n + np.arange(n)) * width + choice
+    return np.bincount(cell.ravel(), minlength=runs * n * width).reshape(runs, n, width)
+
+
 def ensemble_columns(record, scenario, layout: Layout) -> tuple[dict, dict]:
     """The metric columns of an ensemble's runs (``sim.ensemble.EnsembleRecord``, all runs of
     ``scenario``'s shape), equal run by run to :func:`flatten_summary` of the Mesa model's
@@ -242,7 +251,7 @@ def ensemble_columns(record, scenario, layout: Layout) -> tuple[dict, dict]:
     ) + event_escalations(scenario.events, scenario.table)
     labels = alternative_labels(scenario)
     width = alts.shape[1]
-    counts = (record.choice[..., None] == np.arange(width)).sum(axis=1)  # (R, n, A)
+    counts = choice_counts(record.choice, width)
     errors = {}
     for i, code in enumerate(own):
         known = layout.labels[code]

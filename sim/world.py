@@ -5,7 +5,7 @@ stances stay inside (-1, 1) and entrenched relations (near +-1) move little, as 
 and alliances do (Diehl & Goertz 2000).
 """
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
 
@@ -90,7 +90,20 @@ class Structure:
     def with_dynamics(self, threat_aversion: float, theatre_weight: float) -> "Structure":
         """This structure under other dynamics, sharing what follows from the actors alone (a
         sweep over dynamics derives it once, not once per run)."""
-        other = replace(self, threat_aversion=threat_aversion, theatre_weight=theatre_weight)
+        other = Structure(
+            self.codes,
+            self.names,
+            self.capability,
+            self.weights,
+            self.rationality,
+            self.oil_exposure,
+            self.standing,
+            self.trade,
+            self.presence,
+            self.initial_stance,
+            threat_aversion,
+            theatre_weight,
+        )
         other.__dict__.update({name: getattr(self, name) for name in ACTORS_ALONE})
         return other
 
