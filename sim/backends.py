@@ -143,87 +143,48 @@ def _fields_from(first: str, last: str) -> tuple:
 EFFECT_FIELDS = _fields_from("effect", "party_share") + _fields_from("alpha", "attribution")
 
 
-def kernel_params(
-    structure, alts, table, dynamics, decision, anticipations, reuse=None
-) -> KernelParams:
-    """The constants of one run for the compiled kernels (``reuse``: a ``config.Reuse`` that
-    keeps the parts derived from the same catalogue, dynamics, decision or foreseen events)."""
-    part = _build_each if reuse is None else reuse.part
-    ants, codes = tuple(anticipations), structure.codes
-    return KernelParams(
-        **part("catalogue", (alts, table), lambda: _catalogue_fields(alts, table)),
-        **part("dynamics", (dynamics,), lambda: _dynamics_fields(dynamics)),
-        **part("decision", (decision,), lambda: _decision_fields(decision)),
-        **part("foresight", (ants, codes), lambda: _foresight_fields(ants, len(codes))),
-        **_payoff_fields(structure),
-        lam=np.asarray(decision.lam * structure.rationality, dtype=float),
-    )
-
-
-def _build_each(name, sources, build):
-    return build()
-
-
-def _catalogue_fields(alts, table) -> dict:
+def kernel_params(structure, alts, table, dynamics, decision, anticipations) -> KernelParams:
+    """The constants of one run for the compiled kernels."""
     n, width = alts.shape
-    cat = catalogue_arrays(alts, table)
-    return {
-        "alt_actor": np.repeat(np.arange(n), width),
-        "alt_action": alts.action,
-        "alt_target": alts.target,
-        "alt_target2": alts.target2,
-        "valid": alts.valid,
-        **dict(zip(_fields_from("effect", "party_share"), table.effect_arrays(), strict=True)),
-        "requires": table.requires,
-        "min_crisis": table.min_crisis,
-        "static_cost": cat.static_cost,
-        "goldstein_other": cat.goldstein_other,
-        "target_or_self": cat.target_or_self,
-        "keeps_grievance": cat.keeps_grievance,
-    }
-
-
-def _dynamics_fields(d) -> dict:
-    effect = dict(zip(_fields_from("alpha", "attribution"), d.effect_params(), strict=True))
-    return {
-        **{k: float(x) for k, x in effect.items()},
-        "expression": float(d.expression),
-        "stock_decay": stock_decay(d),
-        "rho": float(d.relaxation),
-    }
-
-
-def _decision_fields(decision) -> dict:
-    return {
-        "prior_weight": float(decision.prior_weight),
-        "discount": discount_weights(decision),
-        "best_response": decision.rule == "best_response",
-    }
-
-
-def _foresight_fields(ants: tuple, n: int) -> dict:
+    d, cat = dynamics, catalogue_arrays(alts, table)
+    ants = tuple(anticipations)
     shifts = np.zeros((len(ants), n))
     for k, a in enumerate(ants):
         shifts[k] = a.loss_shift
         shifts[k, a.state] = 0.0
-    return {
-        "ant_step": np.array([a.step for a in ants], dtype=np.int64),
-        "ant_state": np.array([a.state for a in ants], dtype=np.int64),
-        "ant_bias": np.array([np.log(a.incumbent_prob / (1 - a.incumbent_prob)) for a in ants]),
-        "ant_slope": np.array([a.prestige_slope for a in ants], dtype=float),
-        "ant_shift": shifts,
-    }
-
-
-def _payoff_fields(structure) -> dict:
-    return {
-        "salience": structure.salience,
-        "trade_share": structure.trade_share,
-        "standing_share": structure.standing_share,
-        "oil_exposure": structure.oil_exposure,
-        "threat_aversion": float(structure.threat_aversion),
-        "weights": structure.weights,
-    }
+    return KernelParams(
+        float(decision.prior_weight),
+        np.repeat(np.arange(n), width),
+        alts.action,
+        alts.target,
+        alts.target2,
+        alts.valid,
+        *table.effect_arrays(),
+        table.requires,
+        table.min_crisis,
+        *(float(x) for x in d.effect_params()),
+        cat.static_cost,
+        cat.goldstein_other,
+        cat.target_or_self,
+        float(d.expression),
+        stock_decay(d),
+        float(d.relaxation),
+        discount_weights(decision),
+        cat.keeps_grievance,
+        structure.salience,
+        structure.trade_share,
+        structure.standing_share,
+        structure.oil_exposure,
+        float(structure.threat_aversion),
+        structure.weights,
+        np.array([a.step for a in ants], dtype=np.int64),
+        np.array([a.state for a in ants], dtype=np.int64),
+        np.array([np.log(a.incumbent_prob / (1 - a.incumbent_prob)) for a in ants]),
+        np.array([a.prestige_slope for a in ants], dtype=float),
+        shifts,
+        np.asarray(decision.lam * structure.rationality, dtype=float),
+        decision.rule == "best_response",
+    )
 
 
 class NumbaBackend(NumpyBackend):

@@ -100,30 +100,22 @@ class BalanceScenario(Scenario):
     balancer: tuple  # (actor, rival_1, rival_2) codes
     response_window: int
 
-    def anticipations(self) -> tuple:
-        """The foreseen events (elections) the agents' look-ahead weighs (shared by the scenarios
-        of the same events and actors)."""
-        return _DERIVED.part("anticipations", (self.events, self.structure.codes), self._foresee)
-
-    def _foresee(self) -> tuple:
+    def anticipations(self) -> list:
+        """The foreseen events (elections) the agents' look-ahead weighs."""
         from .events import EventIndex
 
         index = EventIndex(self.structure.index)
-        return tuple(a for e in self.events if (a := e.anticipation(index)) is not None)
+        return [a for e in self.events if (a := e.anticipation(index)) is not None]
 
     def alternatives(self):
         """Every actor's alternatives (``actions.Alternatives``; shared by every scenario of the
         same catalogue)."""
         from .actions import build_alternatives
 
-        n, codes = self.structure.n, self.structure.codes
-        return _DERIVED.part(
-            "alternatives", (self.table, codes), lambda: build_alternatives(n, self.table)
-        )
+        return build_alternatives(self.structure.n, self.table)
 
     def kernel_params(self):
-        """The run's constants for the compiled kernels (``backends.KernelParams``), built once,
-        from parts shared with the scenarios of the same catalogue, dynamics, decision or events;
+        """The run's constants for the compiled kernels (``backends.KernelParams``), built once;
         all an ensemble needs of a scenario (no backend)."""
         cache = self.__dict__.setdefault("_compiled", {})
         if "params" not in cache:
@@ -136,7 +128,6 @@ class BalanceScenario(Scenario):
                 self.dynamics,
                 self.decision,
                 self.anticipations(),
-                _DERIVED,
             )
         return cache["params"]
 
@@ -375,9 +366,6 @@ class Reuse:
 class _NoReuse:
     def part(self, name, sources, build):
         return build()
-
-
-_DERIVED = Reuse(256)  # what scenarios derive from the parts they share (kernel constants)
 
 
 def build_scenario(cfg, reuse: Reuse | None = None) -> BalanceScenario:
