@@ -226,7 +226,7 @@ def ensemble_columns(record, scenario, layout: Layout) -> tuple[dict, dict]:
 
     from .metrics import agent_escalations, balance_broken_steps, event_escalations, hedge_and_tilt
 
-    runs, _, n, _ = record.stance.shape
+    runs = record.stance.shape[0]
     own = list(scenario.structure.codes)
     alts = scenario.alternatives()
     final = record.stance[:, -1]
