@@ -6,6 +6,7 @@ Every check raises :class:`~sim.errors.ConfigError` naming the dotted key and th
 
 import datetime as dt
 import math
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, fields
 from typing import NamedTuple
@@ -346,20 +347,23 @@ class Reuse:
     def __init__(self, size: int = 64):
         self.size = size
         self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()  # a Dask worker may run chunks in several threads
 
     def part(self, name: str, sources: tuple, build):
         """``build()``, or what it returned for the same ``sources`` before. The least recently
         used part goes first, so that a swept section's new part each run does not push out the
         parts every run shares."""
         key = (name, *map(id, sources))
-        hit = self._items.get(key)
-        if hit is not None:
-            self._items.move_to_end(key)
-            return hit[1]
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is not None:
+                self._items.move_to_end(key)
+                return hit[1]
         value = build()
-        if len(self._items) >= self.size:
-            self._items.popitem(last=False)
-        self._items[key] = (sources, value)
+        with self._lock:
+            if len(self._items) >= self.size:
+                self._items.popitem(last=False)
+            self._items[key] = (sources, value)
         return value
 
 
