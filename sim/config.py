@@ -6,7 +6,10 @@ Every check raises :class:`~sim.errors.ConfigError` naming the dotted key and th
 
 import datetime as dt
 import math
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, fields
+from typing import NamedTuple
 
 import numpy as np
 from mesa.experimental.scenarios import Scenario
@@ -72,6 +75,8 @@ DYNAMICS_RANGES = {
     "attribution": (0.0, 1.0),
     "expression": (0.0, 100.0),
 }
+
+_DYNAMICS_CHECKS = tuple((k, f"dynamics.{k}", r) for k, r in DYNAMICS_RANGES.items())
 
 
 @dataclass(frozen=True)
@@ -150,9 +155,10 @@ class BalanceScenario(Scenario):
 
 
 def _number(key, value, lo=-math.inf, hi=math.inf) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    # a float first: the common case, checked once per swept number of each run of a sweep
+    if type(value) is not float and (isinstance(value, bool) or not isinstance(value, int | float)):
         raise ConfigError(key, value, "must be a number")
-    if not math.isfinite(value) or not lo <= value <= hi:
+    if not lo <= value <= hi or not math.isfinite(value):
         raise ConfigError(key, value, f"must be a finite number in [{lo}, {hi}]")
     return float(value)
 
@@ -293,9 +299,7 @@ def _dynamics(cfg) -> Dynamics:
     for k in d:
         if k not in DYNAMICS_RANGES:
             raise ConfigError(f"dynamics.{k}", d[k], "unknown dynamics parameter")
-    return Dynamics(
-        **{k: _number(f"dynamics.{k}", d.get(k), *r) for k, r in DYNAMICS_RANGES.items()}
-    )
+    return Dynamics(**{k: _number(key, d.get(k), *r) for k, key, r in _DYNAMICS_CHECKS})
 
 
 def _decision(cfg) -> Decision:
@@ -320,6 +324,8 @@ def _decision(cfg) -> Decision:
 
 def to_container(cfg) -> dict:
     """A plain dict of a DictConfig (resolved) or of a dict."""
+    if type(cfg) is dict:
+        return cfg
     try:
         from omegaconf import OmegaConf
 
@@ -340,17 +346,24 @@ class Reuse:
 
     def __init__(self, size: int = 64):
         self.size = size
-        self._items: dict = {}
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()  # a Dask worker may run chunks in several threads
 
     def part(self, name: str, sources: tuple, build):
+        """``build()``, or what it returned for the same ``sources`` before. The least recently
+        used part goes first, so that a swept section's new part each run does not push out the
+        parts every run shares."""
         key = (name, *map(id, sources))
-        hit = self._items.get(key)
-        if hit is not None:
-            return hit[1]
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is not None:
+                self._items.move_to_end(key)
+                return hit[1]
         value = build()
-        if len(self._items) >= self.size:
-            self._items.pop(next(iter(self._items)))
-        self._items[key] = (sources, value)
+        with self._lock:
+            if len(self._items) >= self.size:
+                self._items.popitem(last=False)
+            self._items[key] = (sources, value)
         return value
 
 
@@ -361,12 +374,66 @@ class _NoReuse:
 
 def build_scenario(cfg, reuse: Reuse | None = None) -> BalanceScenario:
     """Validate a composed config and return the typed scenario of one run (``reuse``: parts
-    already built from the same config objects, see :class:`Reuse`)."""
+    already built from the same config objects, see :class:`Reuse`). Sections are checked in a
+    fixed order, so that a config with several mistakes always reports the same one."""
     cfg = to_container(cfg)
     reuse = reuse or _NoReuse()
+    shared = reuse.part(
+        "sections",
+        tuple(map(cfg.get, SHARED_SECTIONS)),
+        lambda: _shared_sections(cfg, reuse),
+    )
+    dynamics = reuse.part("dynamics", (cfg.get("dynamics"),), lambda: _dynamics(cfg))
+    decision = reuse.part("decision", (cfg.get("decision"),), lambda: _decision(cfg))
+    seed = cfg.get("seed", 0)
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ConfigError("seed", seed, "must be a non-negative integer")
+    outputs = cfg.get("outputs", {}) or {}
+    window = outputs.get("response_window", 3)
+    if isinstance(window, bool) or not isinstance(window, int) or window < 1:
+        raise ConfigError("outputs.response_window", window, "must be a positive integer")
+    base = shared.structure
+    return BalanceScenario(
+        rng=seed,
+        name=shared.name,
+        structure=reuse.part(
+            "structure under dynamics",
+            (base, dynamics),
+            lambda: base.with_dynamics(dynamics.threat_aversion, dynamics.theatre_weight),
+        ),
+        table=shared.table,
+        dynamics=dynamics,
+        decision=decision,
+        calendar=shared.calendar,
+        events=shared.events,
+        balancer=shared.balancer,
+        response_window=window,
+    )
+
+
+# The sections of the actors, the catalogue and the events: the runs of a sweep share them (the
+# same objects) unless it sweeps one of their values, so a run looks them up at once.
+SHARED_SECTIONS = ("actors", "relations", "trade", "theatres", "actions", "scenario", "balancer")
+
+
+class _Sections(NamedTuple):
+    """What :data:`SHARED_SECTIONS` give (the structure under the dynamics of the run that first
+    built it: see ``Structure.with_dynamics``)."""
+
+    structure: Structure
+    table: ActionTable
+    name: str
+    calendar: Calendar
+    events: tuple
+    balancer: tuple
+
+
+def _shared_sections(cfg, reuse) -> _Sections:
+    """:data:`SHARED_SECTIONS` checked in the order of every check of a config, dynamics and
+    decision included (they come between them), so that the first mistake is always the same."""
     who = cfg.get("actors")
-    actors = reuse.part("actors", (who,), lambda: _actors(cfg))
-    codes = [a["code"] for a in actors]
+    actors = reuse.part("actors", (who,), lambda: _actor_columns(_actors(cfg)))
+    codes = actors.codes
     stance = reuse.part(
         "relations",
         (cfg.get("relations"), who),
@@ -377,45 +444,56 @@ def build_scenario(cfg, reuse: Reuse | None = None) -> BalanceScenario:
         (cfg.get("trade"), who),
         lambda: _pairs(cfg, "trade", codes, 0.0, math.inf, symmetric=True),
     )
-    dynamics = _dynamics(cfg)
-    structure = Structure(
-        codes=tuple(codes),
-        names=tuple(a["name"] for a in actors),
-        capability=np.array([a["capability"] for a in actors]),
-        weights=np.array([a["weights"] for a in actors]),
-        rationality=np.array([a["rationality"] for a in actors]),
-        oil_exposure=np.array([a["oil_exposure"] for a in actors]),
-        standing=np.array([a["standing"] for a in actors]),
-        trade=trade,
-        presence=reuse.part("theatres", (cfg.get("theatres"), who), lambda: _theatres(cfg, codes)),
-        initial_stance=stance,
-        threat_aversion=dynamics.threat_aversion,
-        theatre_weight=dynamics.theatre_weight,
-    )
+    dynamics = reuse.part("dynamics", (cfg.get("dynamics"),), lambda: _dynamics(cfg))
+    presence = reuse.part("theatres", (cfg.get("theatres"), who), lambda: _theatres(cfg, codes))
     table = reuse.part("actions", (cfg.get("actions"),), lambda: _action_table(cfg))
-    decision = _decision(cfg)
+    reuse.part("decision", (cfg.get("decision"),), lambda: _decision(cfg))
     name, calendar, events = reuse.part(
         "scenario", (cfg.get("scenario"), who, table), lambda: _scenario(cfg, codes, table)
     )
-    balancer = _balancer(cfg, codes)
-    seed = cfg.get("seed", 0)
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ConfigError("seed", seed, "must be a non-negative integer")
-    outputs = cfg.get("outputs", {}) or {}
-    window = outputs.get("response_window", 3)
-    if isinstance(window, bool) or not isinstance(window, int) or window < 1:
-        raise ConfigError("outputs.response_window", window, "must be a positive integer")
-    return BalanceScenario(
-        rng=seed,
-        name=name,
-        structure=structure,
-        table=table,
-        dynamics=dynamics,
-        decision=decision,
-        calendar=calendar,
-        events=events,
-        balancer=balancer,
-        response_window=window,
+    balancer = reuse.part("balancer", (cfg.get("balancer"), who), lambda: _balancer(cfg, codes))
+    structure = reuse.part(
+        "structure",
+        (actors, stance, trade, presence),
+        lambda: Structure(
+            codes=actors.codes,
+            names=actors.names,
+            capability=actors.capability,
+            weights=actors.weights,
+            rationality=actors.rationality,
+            oil_exposure=actors.oil_exposure,
+            standing=actors.standing,
+            trade=trade,
+            presence=presence,
+            initial_stance=stance,
+            threat_aversion=dynamics.threat_aversion,
+            theatre_weight=dynamics.theatre_weight,
+        ),
+    )
+    return _Sections(structure, table, name, calendar, events, balancer)
+
+
+class ActorColumns(NamedTuple):
+    """The validated actors as columns, in config order."""
+
+    codes: tuple
+    names: tuple
+    capability: np.ndarray
+    weights: np.ndarray
+    rationality: np.ndarray
+    oil_exposure: np.ndarray
+    standing: np.ndarray
+
+
+def _actor_columns(rows: list) -> ActorColumns:
+    return ActorColumns(
+        codes=tuple(a["code"] for a in rows),
+        names=tuple(a["name"] for a in rows),
+        capability=np.array([a["capability"] for a in rows]),
+        weights=np.array([a["weights"] for a in rows]),
+        rationality=np.array([a["rationality"] for a in rows]),
+        oil_exposure=np.array([a["oil_exposure"] for a in rows]),
+        standing=np.array([a["standing"] for a in rows]),
     )
 
 

@@ -18,12 +18,14 @@ through :class:`~sim.model.BalanceModel` or through an ensemble
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.random.bit_generator import ISeedSequence
 
 from . import kernels
 from .backends import KernelParams
 from .config import BalanceScenario, Reuse
+from .expectations import discount_weights, stock_decay
 from .model import acts_arrays
-from .world import WorldState
+from .world import WorldState, blend_salience
 
 # KernelParams fields fixed by the catalogue and the events (equal across a group, not stacked)
 SHARED = frozenset(
@@ -47,22 +49,19 @@ SHARED = frozenset(
 )
 
 
-def shape_key(scenario: BalanceScenario) -> str:
+def shape_key(scenario: BalanceScenario) -> tuple:
     """Runs with equal keys can share an ensemble: same actors, catalogue structure, calendar,
     events (every field), decision rule and horizon, and balancer."""
     d = scenario.decision
-    table, events = scenario.table, scenario.events
-    return repr(
-        (
-            scenario.name,
-            scenario.structure.codes,
-            _DESCRIBED.part("catalogue", (table,), lambda: _catalogue(table)),
-            scenario.calendar,
-            _DESCRIBED.part("events", (events,), lambda: repr(events)),
-            d.rule,
-            d.horizon,
-            scenario.balancer,
-        )
+    table, calendar, events = scenario.table, scenario.calendar, scenario.events
+    return (
+        scenario.name,
+        scenario.structure.codes,
+        _DESCRIBED.part("catalogue", (table,), lambda: _catalogue(table)),
+        _DESCRIBED.part("timeline", (calendar, events), lambda: repr((calendar, events))),
+        d.rule,
+        d.horizon,
+        scenario.balancer,
     )
 
 
@@ -72,34 +71,203 @@ def _catalogue(table) -> str:
     )
 
 
-_DESCRIBED = Reuse(256)  # the runs of a sweep share their table and events objects
+_DESCRIBED = Reuse(256)  # the runs of a sweep share their table, calendar and events objects
 
 
 def stack_params(params: list[KernelParams]) -> KernelParams:
     """One KernelParams whose run-specific fields have a leading run axis."""
-    first = params[0]
     fields = {}
-    for name in KernelParams._fields:
-        if name in SHARED:
-            fields[name] = getattr(first, name)
-        else:
-            fields[name] = np.stack([np.asarray(getattr(p, name), dtype=float) for p in params])
+    for name, values in zip(KernelParams._fields, zip(*params, strict=True), strict=True):
+        fields[name] = values[0] if name in SHARED else along_runs(values, float)
     return KernelParams(**fields)
+
+
+def ensemble_params(scenarios: list[BalanceScenario]) -> KernelParams:
+    """:func:`stack_params` of the scenarios' ``kernel_params()`` (the same arrays, bit for bit:
+    ``tests/test_ensemble.py``), without a KernelParams per run: the numbers a sweep sets are
+    gathered from the runs' dynamics, decisions and structures, and what the runs share is
+    derived once. Runs of different catalogue objects (a swept catalogue number) are stacked
+    run by run."""
+    first = scenarios[0]
+    if any(sc.table is not first.table for sc in scenarios):
+        return stack_params([sc.kernel_params() for sc in scenarios])
+    runs = len(scenarios)
+    dynamics = [sc.dynamics for sc in scenarios]
+    decisions = [sc.decision for sc in scenarios]
+    structures = [sc.structure for sc in scenarios]
+    fields = {  # the catalogue's fields, as the first run has them; the others are set below
+        name: value if name in SHARED else along_runs([value] * runs, float)
+        for name, value in first.kernel_params()._asdict().items()
+    }
+    fields.update(
+        prior_weight=_floats(d.prior_weight for d in decisions),
+        alpha=_floats(d.alpha for d in dynamics),
+        self_shift=_floats(d.self_shift for d in dynamics),
+        heider=_floats(d.heider for d in dynamics),
+        attribution=_floats(d.attribution for d in dynamics),
+        expression=_floats(d.expression for d in dynamics),
+        stock_decay=_per_object(dynamics, stock_decay),
+        rho=_floats(d.relaxation for d in dynamics),
+        discount=_per_object(decisions, discount_weights),
+        salience=_salience(structures),
+        trade_share=along_runs([s.trade_share for s in structures], float),
+        standing_share=along_runs([s.standing_share for s in structures], float),
+        oil_exposure=along_runs([s.oil_exposure for s in structures], float),
+        threat_aversion=_floats(s.threat_aversion for s in structures),
+        weights=along_runs([s.weights for s in structures], float),
+        lam=_floats(d.lam for d in decisions)[:, None]
+        * along_runs([s.rationality for s in structures], float),
+    )
+    return KernelParams(**fields)
+
+
+def _floats(values) -> np.ndarray:
+    return np.array(list(values), dtype=float)
+
+
+def _per_object(objects: list, derive) -> np.ndarray:
+    """``derive(o)`` of each run's object, stacked; derived once per distinct object."""
+    derived: dict[int, object] = {}
+    values = []
+    for o in objects:
+        if id(o) not in derived:
+            derived[id(o)] = derive(o)
+        values.append(derived[id(o)])
+    return along_runs(values, float)
+
+
+def _salience(structures: list) -> np.ndarray:
+    """Each run's salience; blended for all runs at once when they share the actors' shares."""
+    shares = structures[0].salience_shares
+    if all(s.salience_shares is shares for s in structures):
+        weight = _floats(s.theatre_weight for s in structures)[:, None, None]
+        return blend_salience(shares, weight)
+    return along_runs([s.salience for s in structures], float)
+
+
+def along_runs(values, dtype=None) -> np.ndarray:
+    """``np.stack`` of the runs' values (as ``dtype``), one value repeated when every run has the
+    very same object (the usual case: a sweep sets a few of a run's many constants)."""
+    first = values[0]
+    if len(set(map(id, values))) == 1:
+        one = np.asarray(first, dtype=dtype)
+        return np.repeat(one[None], len(values), axis=0)
+    return np.array(values, dtype=dtype)
 
 
 def stack_worlds(worlds: list[WorldState]) -> WorldState:
     """The runs' worlds with a leading run axis (the oil fields become arrays (R,))."""
     return WorldState(
-        affinity=np.stack([w.affinity for w in worlds]),
-        baseline=np.stack([w.baseline for w in worlds]),
-        stocks=np.stack([w.stocks for w in worlds]),
+        affinity=along_runs([w.affinity for w in worlds]),
+        baseline=along_runs([w.baseline for w in worlds]),
+        stocks=along_runs([w.stocks for w in worlds]),
         oil_deviation=np.array([w.oil_deviation for w in worlds], dtype=float),
         oil_persistence=np.array([w.oil_persistence for w in worlds], dtype=float),
-        prisoner=np.stack([w.prisoner for w in worlds]),
-        linkage_cost=np.stack([w.linkage_cost for w in worlds]),
-        linkage_persistence=np.stack([w.linkage_persistence for w in worlds]),
-        grievance=np.stack([w.grievance for w in worlds]),
+        prisoner=along_runs([w.prisoner for w in worlds]),
+        linkage_cost=along_runs([w.linkage_cost for w in worlds]),
+        linkage_persistence=along_runs([w.linkage_persistence for w in worlds]),
+        grievance=along_runs([w.grievance for w in worlds]),
     )
+
+
+def initial_worlds(structures) -> list[WorldState]:
+    """Each structure's ``WorldState.initial``, derived once for structures that share their
+    initial stances (the world of each is read, never written, before it is stacked)."""
+    worlds: dict[int, WorldState] = {}
+    out = []
+    for structure in structures:
+        key = id(structure.initial_stance)
+        if key not in worlds:
+            worlds[key] = WorldState.initial(structure)
+        out.append(worlds[key])
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Seeds: numpy's SeedSequence (numpy/random/bit_generator.pyx) for many seeds at once. One
+# SeedSequence costs ~10 us of Python; a chunk's runs need hundreds.
+
+_MASK32 = 0xFFFFFFFF
+_INIT_A, _MULT_A = 0x43B0D7E5, 0x931E8875
+_INIT_B, _MULT_B = 0x8B51F9DD, 0x58F38DED
+_MIX_L, _MIX_R = 0xCA01F9DD, 0x4973F715
+_POOL_SIZE = 4
+
+
+def _mix(x, y):
+    result = (_MIX_L * x - _MIX_R * y) & _MASK32
+    return result ^ (result >> 16)
+
+
+class SeedPool:
+    """The entropy pool of ``SeedSequence`` for many entropies at once. A word is a Python int or
+    a uint64 array of 32-bit values (the arithmetic is numpy's uint32 arithmetic, masked)."""
+
+    def __init__(self, words: list):
+        """``words``: the entropy, lowest word first (numpy pads a spawned sequence's run entropy
+        with zeros to the pool size: pass them)."""
+        self.const = _INIT_A
+        first = [words[i] if i < len(words) else 0 for i in range(_POOL_SIZE)]
+        self.pool = [self._hashmix(w) for w in first]
+        for src in range(_POOL_SIZE):
+            for dst in range(_POOL_SIZE):
+                if src != dst:
+                    self.pool[dst] = _mix(self.pool[dst], self._hashmix(self.pool[src]))
+        self.absorb(words[_POOL_SIZE:])
+
+    def _hashmix(self, value):
+        value = value ^ self.const
+        self.const = (self.const * _MULT_A) & _MASK32
+        value = (value * self.const) & _MASK32
+        return value ^ (value >> 16)
+
+    def absorb(self, words: list) -> None:
+        """Mix in entropy beyond the pool size (a spawn key)."""
+        for word in words:
+            for dst in range(_POOL_SIZE):
+                self.pool[dst] = _mix(self.pool[dst], self._hashmix(word))
+
+    def state(self, words64: int) -> list:
+        """``generate_state(words64, np.uint64)``, one entry per 64-bit word."""
+        const, halves = _INIT_B, []
+        for k in range(2 * words64):
+            value = self.pool[k % _POOL_SIZE] ^ const
+            const = (const * _MULT_B) & _MASK32
+            value = (value * const) & _MASK32
+            halves.append(value ^ (value >> 16))
+        return [halves[2 * k] | (halves[2 * k + 1] << 32) for k in range(words64)]
+
+
+def uint32_words(values: np.ndarray, count: int) -> list:
+    """The ``count`` lowest 32-bit words of non-negative int64 ``values``, lowest first, as uint64
+    arrays."""
+    values = values.astype(np.uint64)
+    return [(values >> np.uint64(32 * k)) & np.uint64(_MASK32) for k in range(count)]
+
+
+class _Stated(ISeedSequence):
+    """A seed sequence whose PCG64 state was computed beforehand (:func:`generators`)."""
+
+    def __init__(self, words: np.ndarray):
+        self.words = words
+
+    def generate_state(self, n_words, dtype=np.uint32):
+        if n_words != 4 or np.dtype(dtype) != np.uint64:  # what PCG64 asks for, and all we hold
+            raise ValueError(f"only PCG64's state is held, not {n_words} words of {dtype}")
+        return self.words
+
+
+def generators(seeds) -> list:
+    """``[np.random.default_rng(s) for s in seeds]`` (the same streams), with the seeds hashed
+    all at once."""
+    seeds = list(seeds)
+    if not all(isinstance(s, int | np.integer) and 0 <= s < 2**63 for s in seeds):
+        return [np.random.default_rng(s) for s in seeds]
+    if not seeds:
+        return []
+    state = SeedPool(uint32_words(np.array(seeds, dtype=np.int64), 2)).state(4)
+    words = np.stack(state, axis=1)  # (R, 4): each seed's SeedSequence(seed).generate_state
+    return [np.random.Generator(np.random.PCG64(_Stated(w))) for w in words]
 
 
 class Uniforms:
@@ -107,7 +275,7 @@ class Uniforms:
     draw is the k-th ``random()`` of ``default_rng(seed)``, as in the Mesa model."""
 
     def __init__(self, seeds, expected: int):
-        self.generators = [np.random.default_rng(s) for s in seeds]
+        self.generators = generators(seeds)
         self.buffer = np.stack([g.random(expected) for g in self.generators])
         self.cursor = 0
 
@@ -168,10 +336,10 @@ def run_ensemble(scenarios: list[BalanceScenario]) -> EnsembleRecord:
     (``scenario.rng``); the record's row r is scenario r's run."""
     first = scenarios[0]
     runs, steps, n = len(scenarios), first.calendar.steps, first.structure.n
-    params = stack_params([sc.kernel_params() for sc in scenarios])
+    params = ensemble_params(scenarios)
     alt_action = params.alt_action
     width = alt_action.shape[1]
-    world = stack_worlds([WorldState.initial(sc.structure) for sc in scenarios])
+    world = stack_worlds(initial_worlds(sc.structure for sc in scenarios))
     uniforms = Uniforms([sc.rng for sc in scenarios], steps * n + len(first.events))
     ctx = EnsembleContext(first.structure.index, first.table.index, params, uniforms)
     events_at: dict[int, list] = {}

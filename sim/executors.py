@@ -18,7 +18,8 @@ import re
 import signal
 import threading
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import pyarrow as pa
@@ -39,16 +40,46 @@ def run_seed(master: int, index: int) -> int:
     return int(state >> np.uint64(1))
 
 
+def run_seeds(master: int, indices) -> np.ndarray:
+    """:func:`run_seed` of every run index in ``indices`` (int64), hashed all at once: the same
+    numbers, a small share of the cost."""
+    from .ensemble import SeedPool, uint32_words
+
+    indices = np.asarray(indices, dtype=np.int64)
+    seeds = np.empty(indices.shape, dtype=np.int64)
+    entropy = _int_words(master)
+    entropy += [0] * (4 - len(entropy))  # numpy pads the run entropy of a spawned sequence
+    wide = indices >= 2**32  # a spawn key of two words
+    for part, spawn_words in ((~wide, 1), (wide, 2)):
+        if part.any():
+            pool = SeedPool(entropy)
+            pool.absorb(uint32_words(indices[part], spawn_words))
+            (state,) = pool.state(1)
+            seeds[part] = (state >> np.uint64(1)).astype(np.int64)
+    return seeds
+
+
+def _int_words(value: int) -> list[int]:
+    """A non-negative integer as 32-bit words, lowest first (0 is one word), as numpy reads it."""
+    words = [value & 0xFFFFFFFF]
+    while value := value >> 32:
+        words.append(value & 0xFFFFFFFF)
+    return words
+
+
 def with_values(config: dict, keys_list, values) -> dict:
     """A copy of ``config`` with each path in ``keys_list`` set to its value. Only the dicts and
     lists on the paths are copied (the rest is shared with ``config``, which is not changed)."""
     root = dict(config)
+    copied = {id(root)}  # the dicts and lists of the copy (each path's are copied once)
     for keys, value in zip(keys_list, values, strict=True):
         node = root
         for k in keys[:-1]:
             child = node[k]
-            child = dict(child) if isinstance(child, dict) else list(child)
-            node[k] = child
+            if id(child) not in copied:
+                child = dict(child) if isinstance(child, dict) else list(child)
+                copied.add(id(child))
+                node[k] = child
             node = child
         node[keys[-1]] = value
     return root
@@ -109,18 +140,33 @@ class RunContext:
         scenario, point = divmod(q, self.points)
         return scenario, point, replicate
 
-    def head(self, index: int, values) -> dict:
-        """The columns that say which run a row is."""
+    def head(self, index: int, values, seed: int | None = None) -> dict:
+        """The columns that say which run a row is (``seed``: the run's seed, when already
+        derived)."""
         s, point, replicate = self.locate(index)
         head = {
             "run": index,
             "scenario": self.scenario_names[s],
             "point": point,
             "replicate": replicate,
-            "seed": run_seed(self.master_seed, index),
+            "seed": run_seed(self.master_seed, index) if seed is None else seed,
         }
         head.update(zip(self.names, values, strict=True))
         return head
+
+    def head_columns(self, indices: np.ndarray, values: list, seeds: list) -> dict:
+        """:meth:`head` of many runs, as columns (``values``: each run's parameter values)."""
+        q, replicate = np.divmod(indices, self.replicates)
+        scenario, point = np.divmod(q, self.points)
+        columns = {
+            "run": indices,
+            "scenario": [self.scenario_names[s] for s in scenario.tolist()],
+            "point": point,
+            "replicate": replicate,
+            "seed": np.array(seeds, dtype=np.int64),
+        }
+        columns.update(zip(self.names, map(list, zip(*values, strict=True)), strict=True))
+        return columns
 
     def config_of(self, index: int, values, seed: int | None = None) -> tuple[dict, int]:
         """The complete model config of run ``index`` and its seed (``seed``: the run's seed,
@@ -181,11 +227,12 @@ def run_chunk_mesa(ctx: RunContext, chunk) -> ChunkResult:
     rows = {name: [] for name in layout.schema().names}
     failures, steps = [], []
     done = 0
+    seeds = run_seeds(ctx.master_seed, [index for index, _ in chunk]).tolist()
     try:
-        for index, values in chunk:
-            head = ctx.head(index, values)
+        for (index, values), seed in zip(chunk, seeds, strict=True):
+            head = ctx.head(index, values, seed)
             try:
-                config, seed = ctx.config_of(index, values, head["seed"])
+                config, _ = ctx.config_of(index, values, seed)
                 model = run(build_scenario(config, _reuse()))
                 summary = metrics.summary(model, seed, "", __version__)
                 metric_row = flatten_summary(summary, layout)
@@ -201,8 +248,10 @@ def run_chunk_mesa(ctx: RunContext, chunk) -> ChunkResult:
                 rows[name].append(value)
             done += 1
     except KeyboardInterrupt:
-        raise ChunkInterrupted(_chunk_result(ctx, done, rows, failures, steps)) from None
-    return _chunk_result(ctx, done, rows, failures, steps)
+        table = pa.Table.from_pydict(rows, schema=layout.schema())
+        raise ChunkInterrupted(_chunk_result(ctx, done, [table], failures, steps)) from None
+    table = pa.Table.from_pydict(rows, schema=layout.schema())
+    return _chunk_result(ctx, done, [table], failures, steps)
 
 
 def run_chunk_ensemble(ctx: RunContext, chunk) -> ChunkResult:
@@ -210,73 +259,120 @@ def run_chunk_ensemble(ctx: RunContext, chunk) -> ChunkResult:
     (``sim.ensemble``); the rows equal :func:`run_chunk_mesa`'s. A group whose ensemble raises is
     run again one run at a time, so that each failing run is recorded with its own error."""
     from .config import build_scenario
-    from .ensemble import run_ensemble, shape_key
-    from .results import alternative_labels, ensemble_columns, record_steps
+    from .ensemble import shape_key
 
-    layout = ctx.layout
-    rows = {name: [] for name in layout.schema().names}
-    failures, steps = [], []
-    groups: dict[str, list] = {}
-    done = 0
+    out = _Collected()
+    groups: dict[tuple, list] = {}
+    seeds = run_seeds(ctx.master_seed, [index for index, _ in chunk]).tolist()
     try:
-        for index, values in chunk:
-            head = ctx.head(index, values)
+        for (index, values), seed in zip(chunk, seeds, strict=True):
             try:
-                config, _ = ctx.config_of(index, values, head["seed"])
+                config, _ = ctx.config_of(index, values, seed)
                 scenario = build_scenario(config, _reuse())
             except Exception as error:  # noqa: BLE001
-                failures.append(_failure(head, error))
-                done += 1
+                out.failures.append(_failure(ctx.head(index, values, seed), error))
+                out.runs += 1
                 continue
-            groups.setdefault(shape_key(scenario), []).append((index, values, head, scenario))
+            groups.setdefault(shape_key(scenario), []).append(
+                _Member(index, values, seed, scenario)
+            )
         for members in groups.values():
-            scenarios = [m[3] for m in members]
-            try:
-                record = run_ensemble(scenarios)
-                columns, errors = ensemble_columns(record, scenarios[0], layout)
-                columns = {k: None if v is None else v.tolist() for k, v in columns.items()}
-            except Exception as error:  # noqa: BLE001
-                if _interrupted(error):
-                    raise KeyboardInterrupt from error
-                alone = run_chunk_mesa(ctx, [(index, values) for index, values, _, _ in members])
-                _extend(rows, alone.table.to_pydict())
-                failures.extend(alone.failures)
-                if ctx.collect_steps:
-                    steps.append(alone.steps.to_pydict())
-                done += alone.runs
-                continue
-            labels = alternative_labels(scenarios[0]) if ctx.collect_steps else None
-            for r, (index, _, head, scenario) in enumerate(members):
-                done += 1
-                if r in errors:
-                    failures.append({**head, "error": errors[r]})
-                    continue
-                for name, value in head.items():
-                    rows[name].append(value)
-                for name, column in columns.items():
-                    rows[name].append(None if column is None else column[r])
-                if ctx.collect_steps:
-                    steps.append(
-                        record_steps(
-                            record.stance[r],
-                            record.payoffs[r],
-                            record.utility[r],
-                            record.choice[r],
-                            record.probability[r],
-                            scenario.structure.codes,
-                            labels,
-                            index,
-                            layout.codes,
-                        )
-                    )
+            _run_group(ctx, members, out)
     except KeyboardInterrupt:
-        raise ChunkInterrupted(_chunk_result(ctx, done, rows, failures, steps)) from None
-    return _chunk_result(ctx, done, rows, failures, steps)
+        raise ChunkInterrupted(out.result(ctx)) from None
+    return out.result(ctx)
 
 
-def _extend(rows: dict, columns: dict) -> None:
-    for name, values in columns.items():
-        rows[name].extend(values)
+class _Member(NamedTuple):
+    """A run of a chunk's group: its index, parameter values, seed and scenario."""
+
+    index: int
+    values: tuple
+    seed: int
+    scenario: object
+
+
+@dataclass
+class _Collected:
+    """What a chunk has produced so far (results tables, failures, steps columns)."""
+
+    tables: list = field(default_factory=list)
+    failures: list = field(default_factory=list)
+    steps: list = field(default_factory=list)
+    runs: int = 0
+
+    def result(self, ctx: RunContext) -> ChunkResult:
+        return _chunk_result(ctx, self.runs, self.tables, self.failures, self.steps)
+
+
+def _run_group(ctx: RunContext, members: list, out: _Collected) -> None:
+    """One ensemble of runs of one shape; each through the Mesa model if the ensemble raises."""
+    from .ensemble import run_ensemble
+    from .results import ensemble_columns
+
+    scenarios = [m.scenario for m in members]
+    try:
+        record = run_ensemble(scenarios)
+        columns, errors = ensemble_columns(record, scenarios[0], ctx.layout)
+    except Exception as error:  # noqa: BLE001
+        if _interrupted(error):
+            raise KeyboardInterrupt from error
+        alone = run_chunk_mesa(ctx, [(m.index, m.values) for m in members])
+        out.tables.append(alone.table)
+        out.failures.extend(alone.failures)
+        if ctx.collect_steps:
+            out.steps.append(alone.steps.to_pydict())
+        out.runs += alone.runs
+        return
+    for r in sorted(errors):
+        m = members[r]
+        out.failures.append({**ctx.head(m.index, m.values, m.seed), "error": errors[r]})
+    ok = [r for r in range(len(members)) if r not in errors]
+    if ok:
+        out.tables.append(_group_table(ctx, [members[r] for r in ok], columns, ok))
+    if ctx.collect_steps:
+        out.steps.extend(_group_steps(ctx, members, record, ok))
+    out.runs += len(members)
+
+
+def _group_table(ctx: RunContext, members: list, columns: dict, rows: list) -> pa.Table:
+    """The results rows of a group's runs that finished (``rows``: theirs in the ensemble's
+    ``columns``), built column by column."""
+    data = ctx.head_columns(
+        np.array([m.index for m in members], dtype=np.int64),
+        [m.values for m in members],
+        [m.seed for m in members],
+    )
+    picked = np.array(rows, dtype=np.int64)
+    for name, column in columns.items():
+        data[name] = None if column is None else column[picked]
+    schema = ctx.layout.schema()
+    arrays = [
+        pa.nulls(len(rows), f.type) if data[f.name] is None else pa.array(data[f.name], f.type)
+        for f in schema
+    ]
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def _group_steps(ctx: RunContext, members: list, record, rows: list) -> list:
+    """The steps columns of a group's runs that finished."""
+    from .results import alternative_labels, record_steps
+
+    labels = alternative_labels(members[0].scenario)
+    return [
+        record_steps(
+            record.stance[r],
+            record.payoffs[r],
+            record.utility[r],
+            record.choice[r],
+            record.probability[r],
+            members[r].scenario.structure.codes,
+            labels,
+            members[r].index,
+            ctx.layout.codes,
+        )
+        for r in rows
+    ]
 
 
 def _failure(head: dict, error: BaseException) -> dict:
@@ -288,9 +384,9 @@ def _failure(head: dict, error: BaseException) -> dict:
     return {**head, "error": message}
 
 
-def _chunk_result(ctx, runs, rows, failures, steps) -> ChunkResult:
+def _chunk_result(ctx, runs, tables, failures, steps) -> ChunkResult:
     layout = ctx.layout
-    table = pa.Table.from_pydict(rows, schema=layout.schema())
+    table = pa.concat_tables(tables) if tables else layout.schema().empty_table()
     steps_table = None
     if ctx.collect_steps:
         steps_schema = layout.steps_schema()

@@ -198,6 +198,25 @@ def record_steps(stance, payoffs, utility, choice, probability, own, labels, run
     return out
 
 
+def cumulative(utility):
+    """Each run's and actor's total over the steps of ``utility`` (R, T, n), summed as summary()
+    sums one run's (T,) column, so that the bits agree: numpy sums a row pairwise, and a
+    contiguous row of T steps is summed in the same order as a strided column of T steps (a sum
+    over axis 1 of (R, T, n) would add step after step instead)."""
+    import numpy as np
+
+    return np.ascontiguousarray(utility.transpose(0, 2, 1)).sum(axis=-1)
+
+
+def choice_counts(choice, width: int):
+    """How often each run's actor chose each alternative: (R, n, width) from ``choice`` (R, T, n)."""
+    import numpy as np
+
+    runs, _, n = choice.shape
+    cell = (np.arange(runs)[:, None, None] * n + np.arange(n)) * width + choice
+    return np.bincount(cell.ravel(), minlength=runs * n * width).reshape(runs, n, width)
+
+
 def ensemble_columns(record, scenario, layout: Layout) -> tuple[dict, dict]:
     """The metric columns of an ensemble's runs (``sim.ensemble.EnsembleRecord``, all runs of
     ``scenario``'s shape), equal run by run to :func:`flatten_summary` of the Mesa model's
@@ -207,7 +226,7 @@ def ensemble_columns(record, scenario, layout: Layout) -> tuple[dict, dict]:
 
     from .metrics import agent_escalations, balance_broken_steps, event_escalations, hedge_and_tilt
 
-    runs, _, n, _ = record.stance.shape
+    runs = record.stance.shape[0]
     own = list(scenario.structure.codes)
     alts = scenario.alternatives()
     final = record.stance[:, -1]
@@ -218,8 +237,7 @@ def ensemble_columns(record, scenario, layout: Layout) -> tuple[dict, dict]:
                 cols[f"final_stance.{a}.{b}"] = (
                     final[:, own.index(a), own.index(b)] if a in own and b in own else None
                 )
-    # summed run by run as summary() sums one run's (T,) column, so that the bits agree
-    utility = np.array([[record.utility[r, :, i].sum() for i in range(n)] for r in range(runs)])
+    utility = cumulative(record.utility)
     for a in layout.codes:
         cols[f"cumulative_utility.{a}"] = utility[:, own.index(a)] if a in own else None
     b, r1, r2 = (own.index(c) for c in scenario.balancer)
@@ -233,7 +251,7 @@ def ensemble_columns(record, scenario, layout: Layout) -> tuple[dict, dict]:
     ) + event_escalations(scenario.events, scenario.table)
     labels = alternative_labels(scenario)
     width = alts.shape[1]
-    counts = (record.choice[..., None] == np.arange(width)).sum(axis=1)  # (R, n, A)
+    counts = choice_counts(record.choice, width)
     errors = {}
     for i, code in enumerate(own):
         known = layout.labels[code]

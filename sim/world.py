@@ -67,14 +67,17 @@ class Structure:
         return 1.0 - np.eye(self.n)
 
     @cached_property
-    def salience(self) -> np.ndarray:
-        """Weight of j in i's security: global capability share blended with shared theatres."""
+    def salience_shares(self) -> tuple:
+        """What salience blends by ``theatre_weight``: each actor's share of the others'
+        capability, its share of their presence in shared theatres, whether it shares any."""
         global_share = _row_shares(self.capability[None, :] * self.others)
         shared = (self.presence @ self.presence.T) * self.others
-        local_share = _row_shares(shared)
-        has_theatre = shared.sum(axis=1, keepdims=True) > 0
-        w = np.where(has_theatre, self.theatre_weight, 0.0)
-        return (1.0 - w) * global_share + w * local_share
+        return global_share, _row_shares(shared), shared.sum(axis=1, keepdims=True) > 0
+
+    @cached_property
+    def salience(self) -> np.ndarray:
+        """Weight of j in i's security: global capability share blended with shared theatres."""
+        return blend_salience(self.salience_shares, self.theatre_weight)
 
     @cached_property
     def trade_share(self) -> np.ndarray:
@@ -83,6 +86,26 @@ class Structure:
     @cached_property
     def standing_share(self) -> np.ndarray:
         return _row_shares(self.standing[None, :] * self.others)
+
+    def with_dynamics(self, threat_aversion: float, theatre_weight: float) -> "Structure":
+        """This structure under other dynamics, sharing what follows from the actors alone (a
+        sweep over dynamics derives it once, not once per run)."""
+        other = Structure(
+            self.codes,
+            self.names,
+            self.capability,
+            self.weights,
+            self.rationality,
+            self.oil_exposure,
+            self.standing,
+            self.trade,
+            self.presence,
+            self.initial_stance,
+            threat_aversion,
+            theatre_weight,
+        )
+        other.__dict__.update({name: getattr(self, name) for name in ACTORS_ALONE})
+        return other
 
     def payoff_params(self, extra_axes: int = 0) -> PayoffParams:
         """Payoff parameters for all actors, with ``extra_axes`` singleton axes after the actor axis."""
@@ -95,6 +118,17 @@ class Structure:
             self.oil_exposure.reshape(shape_v),
             self.threat_aversion,
         )
+
+
+def blend_salience(shares: tuple, theatre_weight) -> np.ndarray:
+    """Salience from ``Structure.salience_shares`` and ``theatre_weight``: a number, or an array
+    (R, 1, 1) for R runs at once (the same numbers, element by element)."""
+    global_share, local_share, has_theatre = shares
+    w = np.where(has_theatre, theatre_weight, 0.0)
+    return (1.0 - w) * global_share + w * local_share
+
+
+ACTORS_ALONE = ("others", "trade_share", "standing_share", "salience_shares")  # not dynamics
 
 
 @dataclass

@@ -11,10 +11,25 @@ from conftest import default_config
 from omegaconf import OmegaConf
 
 from sim import __version__, metrics
-from sim.config import build_scenario
-from sim.ensemble import Uniforms, run_ensemble, shape_key
+from sim.config import Reuse, build_scenario
+from sim.ensemble import (
+    Uniforms,
+    ensemble_params,
+    generators,
+    run_ensemble,
+    shape_key,
+    stack_params,
+)
+from sim.executors import with_values
 from sim.model import run
-from sim.results import Layout, ensemble_columns, flatten_summary
+from sim.results import (
+    Layout,
+    cumulative,
+    ensemble_columns,
+    flatten_summary,
+    load_failures,
+    load_results,
+)
 from sim.sweep import sweep
 
 SCENARIOS = sorted(
@@ -114,6 +129,59 @@ def test_uniforms_are_each_generators_own_stream():
         np.testing.assert_array_equal(row, [g.random() for _ in range(11)])
 
 
+SWEPT = {  # a sweep's paths, each run's value drawn in the span
+    ("dynamics", "theatre_weight"): (0.25, 0.75),
+    ("dynamics", "relaxation"): (0.7, 0.95),
+    ("dynamics", "prestige_decay"): (0.8, 0.95),
+    ("decision", "lam"): (2.0, 8.0),
+    ("decision", "discount"): (0.9, 1.0),
+    ("actors", "ISR", "capability"): (0.001, 0.01),
+    ("actors", "IRN", "rationality"): (0.5, 1.5),
+    ("theatres", "SYR", "USA"): (0.0, 1.0),
+    ("trade", "RUS", "USA"): (0.0, 50.0),
+    ("actions", "engage", "goldstein"): (0.0, 3.0),
+}
+
+
+@pytest.mark.parametrize(
+    "paths",
+    [list(SWEPT)[:5], list(SWEPT)[:6], list(SWEPT)[5:9], list(SWEPT)],
+    ids=["dynamics and decision", "and actors", "actors, theatres, trade", "and catalogue"],
+)
+def test_ensemble_params_equal_each_runs_kernel_params_stacked(paths):
+    """Runs built as a sweep builds them (shared config objects, one Reuse): the ensemble's
+    constants, gathered across the runs, equal each run's KernelParams stacked, bit for bit."""
+    base, reuse = default_config(("scenario=jan2020",)), Reuse()
+    rng = np.random.default_rng(len(paths))
+    scenarios = [
+        build_scenario(with_values(base, paths, [rng.uniform(*SWEPT[p]) for p in paths]), reuse)
+        for _ in range(7)
+    ]
+    got = ensemble_params(scenarios)
+    expected = stack_params([sc.kernel_params() for sc in scenarios])
+    for name, want in expected._asdict().items():
+        value, want = np.asarray(getattr(got, name)), np.asarray(want)
+        assert (value.dtype, value.shape) == (want.dtype, want.shape), name
+        assert value.tobytes() == want.tobytes(), name
+
+
+def test_generators_draw_default_rngs_streams():
+    """The seeds are hashed all at once (numpy's SeedSequence rewritten on arrays): the same
+    streams, for seeds of one and two 32-bit words."""
+    seeds = [0, 1, 2**32 - 1, 2**32, 2**40 + 7, 2**63 - 1]
+    seeds += np.random.default_rng(4).integers(0, 2**63 - 1, 40).tolist()
+    for generator, seed in zip(generators(seeds), seeds, strict=True):
+        np.testing.assert_array_equal(generator.random(20), np.random.default_rng(seed).random(20))
+
+
+@pytest.mark.parametrize("steps", [3, 8, 22, 129, 300])
+def test_cumulative_utility_sums_as_one_run_does_bit_for_bit(steps):
+    rng = np.random.default_rng(steps)
+    utility = rng.normal(size=(6, steps, 4)) * 10.0 ** rng.uniform(-3, 3, size=(6, steps, 4))
+    expected = [[utility[r, :, i].sum() for i in range(4)] for r in range(6)]  # as summary()
+    np.testing.assert_array_equal(cumulative(utility), expected, strict=True)
+
+
 def test_shapes_that_cannot_share_an_ensemble_have_different_keys():
     base = default_config(("scenario=jan2020",))
     key = shape_key(build_scenario(base))
@@ -146,6 +214,36 @@ def test_sweep_engines_give_identical_tables(tmp_path):
     for mesa, ensemble in zip(tables["mesa"], tables["ensemble"], strict=True):
         assert len(mesa) > 0
         pd.testing.assert_frame_equal(mesa, ensemble, check_exact=False, rtol=0, atol=1e-9)
+
+
+def test_sweep_engines_record_the_same_failures(tmp_path):
+    """Runs whose config is refused and runs that choose an alternative the results have no
+    column for are the same failures whichever engine ran them (the ensemble names every actor
+    that chose such an alternative, the Mesa model the first, with the line that raised)."""
+    args = ["design=lhs", "design.n=24", "seed=4", "executor=serial", "~design.parameters"]
+    args += [
+        "+design.parameters.actions.condemn.visibility=[0.0,1.2]",
+        "+design.parameters.actions.assassinate.event_only={levels:[true,false]}",
+        "+design.parameters.dynamics.alpha=[0.005,0.02]",
+    ]
+    tables = {}
+    for engine in ("mesa", "ensemble"):
+        outcome = sweep([*args, f"engine={engine}"], tmp_path / engine)
+        assert outcome.exit_code == 1
+        tables[engine] = [
+            load(tmp_path / engine).sort_values("run").reset_index(drop=True)
+            for load in (load_results, load_failures)
+        ]
+    (results, failures), (ensemble_results, ensemble_failures) = tables.values()
+    assert failures["error"].str.contains("must be a finite number").any()
+    assert failures["error"].str.contains("alternatives the base config").any()
+    assert len(results) > 0
+    refused = ~failures["error"].str.startswith("ValueError")
+    pd.testing.assert_frame_equal(ensemble_failures[refused], failures[refused])
+    pd.testing.assert_frame_equal(
+        ensemble_failures.drop(columns="error"), failures.drop(columns="error")
+    )
+    pd.testing.assert_frame_equal(ensemble_results, results, check_exact=False, rtol=0, atol=1e-9)
 
 
 def test_a_group_whose_ensemble_raises_is_run_one_by_one(tmp_path, monkeypatch):

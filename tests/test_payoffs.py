@@ -181,6 +181,32 @@ def test_components_with_structure_payoff_params():
     np.testing.assert_allclose(got, np.full((3, 3), 50.0), atol=1e-9)
 
 
+def test_a_structure_under_other_dynamics_equals_one_built_with_them():
+    """Structure.with_dynamics keeps what follows from the actors alone (a sweep's runs share
+    it) and derives the rest again: the same numbers, bit for bit, as a structure built anew."""
+    rng = np.random.default_rng(3)
+    fields = dict(
+        codes=("A", "B", "C", "D"),
+        names=("A", "B", "C", "D"),
+        capability=rng.uniform(0.0, 0.2, 4),
+        weights=np.full((4, 3), 1 / 3),
+        rationality=np.ones(4),
+        oil_exposure=rng.uniform(-1, 1, 4),
+        standing=rng.uniform(0.5, 1.5, 4),
+        trade=np.full((4, 4), 3.0),
+        presence=np.array([[1.0, 0.0], [0.7, 0.0], [0.0, 0.0], [0.2, 1.0]]),
+        initial_stance=np.zeros((4, 4)),
+    )
+    base = Structure(**fields, threat_aversion=TA, theatre_weight=0.5)
+    base.payoff_params()
+    other = base.with_dynamics(1.7, 0.3)
+    fresh = Structure(**fields, threat_aversion=1.7, theatre_weight=0.3)
+    assert other == fresh
+    for got, want in zip(other.payoff_params(), fresh.payoff_params(), strict=True):
+        assert np.asarray(got).tobytes() == np.asarray(want).tobytes()
+    assert other.salience.tobytes() != base.salience.tobytes()
+
+
 def test_full_alignment_is_100_points_each():
     # Everyone aligned (stance 1) with everyone, shares summing to 1, no stocks, no oil shock.
     ones = 1.0 - np.eye(3)

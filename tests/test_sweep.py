@@ -14,13 +14,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import default_config
 from hydra import compose, initialize_config_dir
 from omegaconf import OmegaConf
 
 from sim import __version__, metrics
-from sim.config import build_scenario
+from sim.config import Reuse, build_scenario
 from sim.errors import ConfigError
-from sim.executors import run_seed
+from sim.executors import run_seed, run_seeds, with_values
 from sim.model import run
 from sim.results import flatten_summary, load_failures, load_results
 from sim.sweep import CONFIG_DIR, sweep
@@ -56,6 +57,13 @@ def main(*args, out: Path, monkeypatch, capsys):
         code = exit_.code
     captured = capsys.readouterr()
     return code, captured.out, captured.err
+
+
+@pytest.mark.parametrize("master", [0, 11, 2**32, 2**64 + 5, 2**130 + 7])
+def test_run_seeds_equal_run_seed(master):
+    """The seeds of a chunk are hashed all at once; each is still run_seed's."""
+    indices = [0, 1, 2**32 - 1, 2**32, 2**40 + 3, *range(2, 400, 7)]
+    assert run_seeds(master, indices).tolist() == [run_seed(master, i) for i in indices]
 
 
 def direct_row(overrides, values: dict, run_index: int, seed: int, config_dir=CONFIG_DIR):
@@ -234,6 +242,37 @@ def test_failing_runs_are_recorded_and_the_exit_code_says_so(tmp_path, monkeypat
     retried = sweep([*WEIGHTS, "retry_failed=true"], out)  # run them again: still once each
     assert (retried.ran, retried.failed, retried.done) == (2, 2, 14)
     assert load_failures(out)["run"].tolist() == [0, 1]
+
+
+MISTAKES = {  # two mistakes in one run's config; the first named is checked first
+    "actors, dynamics": (("actors", "ISR", "capability"), -1.0, ("dynamics", "alpha"), 2.0),
+    "dynamics, theatres": (("dynamics", "alpha"), 2.0, ("theatres", "SYR", "USA"), 2.0),
+    "theatres, decision": (("theatres", "SYR", "USA"), 2.0, ("decision", "lam"), -1.0),
+    "decision, scenario": (("decision", "lam"), -1.0, ("scenario", "step_days"), 0),
+    "scenario, balancer": (("scenario", "step_days"), 0, ("balancer", "actor"), "XXX"),
+    "balancer, outputs": (("balancer", "actor"), "XXX", ("outputs", "response_window"), 0),
+}
+
+
+@pytest.mark.parametrize("case", list(MISTAKES))
+def test_a_run_reports_its_first_mistake_whatever_ran_before(case):
+    """A sweep's runs share the parts built from their shared config sections (config.Reuse): a
+    run with two mistakes reports the one checked first, whether or not the sections around them
+    were built for earlier runs."""
+    first, first_value, second, second_value = MISTAKES[case]
+    base = default_config(("scenario=jan2020",))
+    warm = Reuse()
+    build_scenario(base, warm)
+    for reuse in (None, warm):
+        for keys, values, reported in (
+            ([second], [second_value], second),
+            ([first], [first_value], first),
+            ([first, second], [first_value, second_value], first),
+            ([second, first], [second_value, first_value], first),
+        ):
+            with pytest.raises(ConfigError) as caught:
+                build_scenario(with_values(base, keys, values), reuse)
+            assert caught.value.key == ".".join(reported), (keys, reuse)
 
 
 BAD = {
