@@ -352,9 +352,10 @@ def evaluate(
     # shared by all of i's alternatives.
     others = other_states(n)
     n_ant = ant_offset.shape[0]
-    fade = np.empty(max(n_ant, 1))  # prestige decay until each election
+    fade = np.ones(max(n_ant, 1))  # prestige decay until each election within the horizon
     for e in range(n_ant):
-        fade[e] = stock_decay[0] ** (ant_offset[e] - 1)
+        if 1 <= ant_offset[e] <= horizon:
+            fade[e] = stock_decay[0] ** (ant_offset[e] - 1)
     pair, pairs = election_terms(others, ant_state, ant_offset, steps)
     pair_kk, pair_h, pair_event = pair[0], pair[1], pair[2]
     slots = 0

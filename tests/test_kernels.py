@@ -67,6 +67,18 @@ def test_backends_agree_when_the_look_ahead_sees_several_elections(rule):
         np.testing.assert_allclose(a.probabilities, b.probabilities, rtol=0, atol=1e-12)
 
 
+@pytest.mark.parametrize("decay", [0.0, 1.0])
+def test_backends_agree_at_the_ends_of_the_prestige_decay(decay):
+    """Prestige that vanishes at once (0) or never fades (1), with an election ahead: its
+    power before the election must not divide by zero (a past election's offset is negative)."""
+    cfg = default_config()
+    cfg["dynamics"]["prestige_decay"] = decay
+    a = run(build_scenario(cfg), backend="numpy").record
+    b = run(build_scenario(cfg), backend="numba").record
+    np.testing.assert_array_equal(a.choice, b.choice)
+    np.testing.assert_allclose(a.components, b.components, rtol=0, atol=1e-9)
+
+
 def _edges():
     rng = np.random.default_rng(7)
     tiny = [0.0, -0.0, 1e-300, -1e-300, 1e-17, 1e-9, -1e-9]
