@@ -334,10 +334,56 @@ def design_size(spec: dict, d: int, n_levels: list[int] | None = None) -> int:
     raise ValueError(t)
 
 
+@dataclass(frozen=True)
+class Draft:
+    """A validated design not yet drawn. Drawing a sampling design imports SALib and SciPy (about
+    a second), which ``sim-sweep`` does in another process while it prepares the rest."""
+
+    type: str
+    parameters: tuple
+    spec: dict
+    rows: list | None = None  # a grid's points (no sampling)
+
+    @property
+    def sampled(self) -> bool:
+        """Whether drawing it takes SALib (any design but a grid)."""
+        return self.rows is None
+
+    def unit(self) -> np.ndarray | None:
+        """The sample on the unit cube (SALib); None for a grid."""
+        if not self.sampled:
+            return None
+        d, n, seed, spec = len(self.parameters), self.spec["n"], self.spec["seed"], self.spec
+        if self.type == "lhs":
+            return lhs_unit(d, n, seed)
+        if self.type == "sobol":
+            return sobol_unit(d, n, seed, spec["second_order"], spec["scramble"])
+        levels, optimal = spec["num_levels"], spec["optimal_trajectories"]
+        try:
+            return morris_unit(d, n, seed, levels, optimal, spec["local_optimization"])
+        except ValueError as error:  # SALib's own checks of the Morris options
+            raise ConfigError("design", {"n": n, "num_levels": levels}, str(error)) from None
+
+    def design(self, unit: np.ndarray | None = None) -> Design:
+        """The design, from its unit sample (``unit()``, drawn here when not given)."""
+        spec = dict(self.spec)
+        if not self.sampled:
+            return _design(self.type, self.parameters, self.rows, spec)
+        unit = self.unit() if unit is None else unit
+        columns = [p.from_unit(unit[:, j]) for j, p in enumerate(self.parameters)]
+        return _design_of_columns(self.type, self.parameters, columns, spec)
+
+
 def build_design(raw: dict, configs: dict[str, dict], master_seed: int) -> Design:
     """Validate the ``design`` section against the scenarios' configs and draw its points.
 
     ``master_seed`` seeds the sampling designs unless ``design.seed`` is set."""
+    return check_design(raw, configs, master_seed).design()
+
+
+def check_design(raw: dict, configs: dict[str, dict], master_seed: int) -> Draft:
+    """Validate the ``design`` section against the scenarios' configs (see :func:`build_design`);
+    raises ConfigError."""
     if not isinstance(raw, dict):
         raise ConfigError("design", raw, "must be a mapping")
     t = raw.get("type")
@@ -356,8 +402,7 @@ def build_design(raw: dict, configs: dict[str, dict], master_seed: int) -> Desig
         if ranges:
             n = _positive_int("design.n", n, 2)
             spec["n"] = n
-        rows = grid(parameters, n if ranges else 3)
-        return _design(t, parameters, rows, spec)
+        return Draft(t, parameters, spec, grid(parameters, n if ranges else 3))
 
     if d == 0:
         raise ConfigError(
@@ -367,9 +412,7 @@ def build_design(raw: dict, configs: dict[str, dict], master_seed: int) -> Desig
     seed = raw.get("seed")
     seed = master_seed if seed is None else _positive_int("design.seed", seed, 0)
     spec.update(n=n, seed=seed)
-    if t == "lhs":
-        unit = lhs_unit(d, n, seed)
-    elif t == "sobol":
+    if t == "sobol":
         if not is_power_of_two(n):
             lo = 1 << (n.bit_length() - 1)
             raise ConfigError(
@@ -381,8 +424,7 @@ def build_design(raw: dict, configs: dict[str, dict], master_seed: int) -> Desig
             if not isinstance(v, bool):
                 raise ConfigError(f"design.{k}", v, "must be true or false")
         spec.update(second_order=second, scramble=scramble)
-        unit = sobol_unit(d, n, seed, second, scramble)
-    else:
+    elif t == "morris":
         levels = _positive_int("design.num_levels", raw.get("num_levels", 4), 2)
         optimal = raw.get("optimal_trajectories")
         if optimal is not None:
@@ -395,12 +437,7 @@ def build_design(raw: dict, configs: dict[str, dict], master_seed: int) -> Desig
         if not isinstance(local, bool):
             raise ConfigError("design.local_optimization", local, "must be true or false")
         spec.update(num_levels=levels, optimal_trajectories=optimal, local_optimization=local)
-        try:
-            unit = morris_unit(d, n, seed, levels, optimal, local)
-        except ValueError as error:  # SALib's own checks of the Morris options
-            raise ConfigError("design", {"n": n, "num_levels": levels}, str(error)) from None
-    columns = [p.from_unit(unit[:, j]) for j, p in enumerate(parameters)]
-    return _design_of_columns(t, parameters, columns, spec)
+    return Draft(t, parameters, spec)
 
 
 def _design(t, parameters, rows, spec) -> Design:

@@ -426,10 +426,34 @@ def _init_worker(ctx: RunContext) -> None:
     _WORKER_CONTEXT = ctx
     logging.getLogger("MESA").setLevel(logging.WARNING)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the main process, which saves
+    _warm_up()  # a forked worker inherits it all: then a few ms
+
+
+def _warm_up() -> None:
+    """Import what runs need and set up Numba's compiler (what loading the first cached kernel
+    would do, about 0.2 s). Done in the main process before forking (``prepare``), while the
+    design is drawn elsewhere: the workers inherit it rather than each doing it first."""
+    from . import ensemble, model  # noqa: F401 - Numba and the kernels
+
+    try:
+        from numba.core.registry import cpu_target
+
+        cpu_target.target_context.refresh()
+    except (ImportError, AttributeError):  # pragma: no cover - another Numba: the first chunk
+        pass
 
 
 def _run_chunk_here(chunk) -> ChunkResult:
     return run_chunk(_WORKER_CONTEXT, chunk)
+
+
+def _start_method() -> str:
+    """fork when this process runs no other Python thread, else a fork server (spawn where
+    neither exists)."""
+    methods = multiprocessing.get_all_start_methods()
+    if threading.active_count() == 1 and "fork" in methods:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
 
 
 def available_cores() -> int:
@@ -455,6 +479,10 @@ class Executor:
     def close(self) -> None:
         pass
 
+    def prepare(self) -> None:
+        """Called once the sweep is known to be valid, while its design is drawn in another
+        process: get ready for the runs (import, set up) meanwhile."""
+
     def drain(self):
         """After an interrupt: cancel the chunks not started; yield those that still finish."""
         return iter(())
@@ -467,6 +495,9 @@ class SerialExecutor(Executor):
     """Every chunk in this process, one after the other."""
 
     name = "serial"
+
+    def prepare(self) -> None:
+        _warm_up()
 
     def start(self, ctx: RunContext) -> None:
         self.ctx = ctx
@@ -491,9 +522,9 @@ class LocalExecutor(Executor):
     """A pool of processes on this machine (``concurrent.futures.ProcessPoolExecutor``).
 
     Workers are forked from this process when it runs no other Python thread (they start at once,
-    with everything imported), else started from a fork server that imports the model once
-    (never a fork of a threaded process, e.g. a notebook's kernel). Each receives the sweep's
-    context once, when it starts."""
+    with everything imported and Numba set up: ``_warm_up``), else started from a fork server that
+    imports the model once (never a fork of a threaded process, e.g. a notebook's kernel). Each
+    receives the sweep's context once, when it starts."""
 
     name = "local"
 
@@ -503,17 +534,19 @@ class LocalExecutor(Executor):
         self.pool = None
         self.method = None
 
+    def prepare(self) -> None:
+        """Forked workers will inherit what is imported and set up here, now."""
+        if _start_method() == "fork":
+            _warm_up()
+
     def start(self, ctx: RunContext) -> None:
         from concurrent.futures import ProcessPoolExecutor
 
-        methods = multiprocessing.get_all_start_methods()
-        if threading.active_count() == 1 and "fork" in methods:
-            mp = multiprocessing.get_context("fork")
-        elif "forkserver" in methods:
-            mp = multiprocessing.get_context("forkserver")
+        mp = multiprocessing.get_context(_start_method())
+        if mp.get_start_method() == "fork":
+            _warm_up()  # after prepare: a few ms
+        elif mp.get_start_method() == "forkserver":
             mp.set_forkserver_preload(["sim.executors", "sim.model", "sim.config"])
-        else:  # pragma: no cover - Windows
-            mp = multiprocessing.get_context("spawn")
         self.method = mp.get_start_method()
         self.pool = ProcessPoolExecutor(
             max_workers=self.workers, mp_context=mp, initializer=_init_worker, initargs=(ctx,)

@@ -18,10 +18,13 @@ import gc
 import hashlib
 import json
 import logging
+import multiprocessing
 import os
 import re
+import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -175,14 +178,14 @@ class Plan:
         return self.context.total
 
 
-def make_plan(sweep: dict, unresolved: dict[str, dict]) -> Plan:
+def make_plan(sweep: dict, unresolved: dict[str, dict], prepare=None) -> Plan:
     """Validate the sweep config and the design against every scenario's config.
 
     ``sweep``: the resolved sweep config; ``unresolved``: scenario name -> model config with its
-    interpolations kept (so that a swept value reaches what interpolates it). Raises ConfigError.
-    """
-    from .config import build_scenario
-    from .designs import build_design
+    interpolations kept (so that a swept value reaches what interpolates it). ``prepare``: called
+    once all is valid, while the design is drawn in another process (the executor gets ready for
+    the runs there). Raises ConfigError; the design's mistakes before the scenarios'."""
+    from .designs import check_design
     from .executors import RunContext, needs_resolution
     from .results import Layout
 
@@ -191,19 +194,20 @@ def make_plan(sweep: dict, unresolved: dict[str, dict]) -> Plan:
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ConfigError("seed", seed, "the master seed must be a non-negative integer")
     names = tuple(unresolved)
-    configs, scenarios = {}, []
+    configs = {}
     for name, config in unresolved.items():
         resolved = resolve(config)
         if (resolved.get("scenario") or {}).get("payoffs") is not None:
             raise ConfigError(
                 "scenario", name, "a two-player game scenario; sim-sweep runs the balancing model"
             )
-        try:
-            scenarios.append(build_scenario(resolved))
-        except ConfigError as error:
-            raise (error.located(f"scenario {name}") if len(names) > 1 else error) from None
         configs[name] = resolved
-    design = build_design(sweep.get("design"), unresolved, seed)
+    draft = check_design(sweep.get("design"), unresolved, seed)
+    with Background(draft.unit, draft.sampled) as unit:  # SALib, SciPy there; Mesa, Numba here
+        scenarios = build_scenarios(configs)
+        if prepare is not None:
+            prepare()
+        design = draft.design(unit.result())
     layout = Layout.of(design, scenarios)
     paths = [p.path for p in design.parameters]
     resolve_each = tuple(needs_resolution(unresolved[n], paths) for n in names)
@@ -238,6 +242,74 @@ def make_plan(sweep: dict, unresolved: dict[str, dict]) -> Plan:
         "collect": options.collect,
     }
     return Plan(sweep, options, seed, names, configs, design, layout, context, identity)
+
+
+def build_scenarios(configs: dict[str, dict]) -> list:
+    """Each scenario's validated ``BalanceScenario`` (raises ConfigError naming the scenario)."""
+    from .config import build_scenario
+
+    scenarios = []
+    for name, config in configs.items():
+        try:
+            scenarios.append(build_scenario(config))
+        except ConfigError as error:
+            raise (error.located(f"scenario {name}") if len(configs) > 1 else error) from None
+    return scenarios
+
+
+class Background:
+    """``fn()`` computed in a forked child process while this process goes on (when ``fork``);
+    else, or if this process runs other threads (never a fork then) or the child fails, computed
+    here when its result is asked for."""
+
+    def __init__(self, fn, fork: bool = True):
+        self.fn, self.process, self.reader = fn, None, None
+        if (
+            fork
+            and threading.active_count() == 1
+            and "fork" in multiprocessing.get_all_start_methods()
+        ):
+            mp = multiprocessing.get_context("fork")
+            self.reader, writer = mp.Pipe(duplex=False)
+            self.process = mp.Process(target=_send, args=(writer, fn), daemon=True)
+            self.process.start()
+            writer.close()
+
+    def result(self):
+        value = None
+        if self.process is not None:
+            with contextlib.suppress(EOFError, OSError):  # the child died
+                value = self.reader.recv()
+            self.close()
+        return self.fn() if value is None else value  # a failure (a ConfigError) is raised here
+
+    def close(self) -> None:
+        """End the child (it is no longer wanted, or it has sent its value)."""
+        if self.process is not None:
+            self.reader.close()
+            if self.process.is_alive():
+                self.process.terminate()
+            self.process.join()
+            self.process = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+
+def _send(writer, fn) -> None:
+    """The child of :class:`Background`: ``fn()``'s value, or None when it raises."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent
+    gc.freeze()  # its collections then skip the parent's objects (no walk, no copy-on-write)
+    try:
+        value = fn()
+    except Exception:  # noqa: BLE001 - the parent computes it again and raises
+        value = None
+    writer.send(value)
+    writer.close()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -534,6 +606,23 @@ def execute(plan: Plan, out_dir, overrides=(), executor=None) -> Outcome:
     )
 
 
+def run_sweep(sweep: dict, configs: dict, out_dir, overrides=(), executor=None) -> Outcome:
+    """Plan and run a sweep (``make_plan``'s arguments). The executor gets ready (imports, sets up
+    Numba) once the sweep is known to be valid, while the design is drawn in another process."""
+    with contextlib.ExitStack() as stack:
+
+        def prepare():
+            nonlocal executor
+            if executor is None:
+                from .executors import make_executor
+
+                executor = make_executor(sweep.get("executor") or {"type": "local"})
+            stack.enter_context(executor).prepare()
+
+        plan = make_plan(sweep, configs, prepare)
+        return execute(plan, out_dir, overrides, executor)
+
+
 class PointValues:
     """The parameter values of runs, as tuples of plain Python values, made chunk by chunk from
     the design's columns (no per-run objects are kept for the whole sweep)."""
@@ -610,8 +699,8 @@ def sweep(overrides, out_dir, config_dir: str = CONFIG_DIR, executor=None) -> Ou
         configs = scenario_configs(
             unresolved, choice, overrides, lambda o: compose("sweep", overrides=o)
         )
-        plan = make_plan(OmegaConf.to_container(cfg, resolve=True), configs)
-    return execute(plan, out_dir, overrides, executor)
+        sweep_config = OmegaConf.to_container(cfg, resolve=True)
+    return run_sweep(sweep_config, configs, out_dir, overrides, executor)
 
 
 def _app():
@@ -634,8 +723,8 @@ def _app():
                 overrides,
                 lambda o: compose("sweep", overrides=o),
             )
-            plan = make_plan(OmegaConf.to_container(cfg, resolve=True), configs)
-            outcome = execute(plan, hc.runtime.output_dir, overrides)
+            sweep_config = OmegaConf.to_container(cfg, resolve=True)
+            outcome = run_sweep(sweep_config, configs, hc.runtime.output_dir, overrides)
         except ConfigError as error:
             fail(str(error))
         except SweepAborted as error:
