@@ -4,7 +4,7 @@ One run through the Mesa model costs a few milliseconds, most of it Python betwe
 kernel calls. The ensemble stacks runs that share a scenario's shape (actors, catalogue,
 calendar, events, decision rule) along a leading run axis and advances them all together:
 each step, the scenario's events act on every run's world at once (the same ``Event.apply``
-code, with arrays that have a run axis), then one compiled call (``kernels.step_many``) makes
+code, with arrays that have a run axis), then one compiled call (``ensemble_kernels.step_many``) makes
 every run decide, draw, act and record, through the same kernels a single run uses.
 
 Every number of a run may differ from the next run's (the constants are stacked
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.random.bit_generator import ISeedSequence
 
-from . import kernels
+from . import ensemble_kernels
 from .backends import KernelParams
 from .config import BalanceScenario, Reuse
 from .expectations import discount_weights, stock_decay
@@ -72,6 +72,7 @@ def _catalogue(table) -> str:
 
 
 _DESCRIBED = Reuse(256)  # the runs of a sweep share their table, calendar and events objects
+BLOCK = 32  # runs per block of ensemble_kernels.evaluate_block
 
 
 def stack_params(params: list[KernelParams]) -> KernelParams:
@@ -307,7 +308,7 @@ class EnsembleContext:
 
     def act(self, world, acts):
         actor, action, target = acts_arrays(acts, self.actions)
-        kernels.act_many(
+        ensemble_kernels.act_many(
             world.affinity, world.baseline, world.stocks, actor, action, target,
             *self.params.effect_args(),
         )  # fmt: skip
@@ -360,8 +361,9 @@ def run_ensemble(scenarios: list[BalanceScenario]) -> EnsembleRecord:
             event.apply(world, ctx)
         world.oil_deviation = _runs(world.oil_deviation, runs)
         world.oil_persistence = _runs(world.oil_persistence, runs)
-        kernels.step_many(
+        ensemble_kernels.step_many(
             t,
+            BLOCK,
             world.affinity,
             world.baseline,
             world.grievance,
