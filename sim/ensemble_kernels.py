@@ -382,12 +382,14 @@ def step_many(
         lanes = r1 - r0
         available = np.empty((lanes, n, width), dtype=np.bool_)
         costs = np.empty((lanes, n, width, 3))
-        d_aff = np.empty((lanes, n, width, n, n))
-        d_stk = np.empty((lanes, n, width, n, 3))
+        effects = np.zeros((lanes, n * width, n, n))
+        stock_effects = np.zeros((lanes, n * width, n, 3))
         belief = np.empty((lanes, n, width))
         for lane in range(lanes):
             r = r0 + lane
-            ok, cost = kernels.availability_and_costs(
+            kernels.write_availability(
+                available[lane],
+                costs[lane],
                 aff[r],
                 base[r],
                 prisoner[r],
@@ -403,7 +405,9 @@ def step_many(
                 target_or_self,
                 expression[r],
             )
-            e_aff, e_stk = kernels.alternative_effects(
+            kernels.write_effects(
+                effects[lane],
+                stock_effects[lane],
                 aff[r],
                 base[r],
                 alt_actor,
@@ -424,11 +428,9 @@ def step_many(
                 heider[r],
                 attribution[r],
             )
-            available[lane] = ok
-            costs[lane] = cost
-            d_aff[lane] = e_aff.reshape((n, width, n, n))
-            d_stk[lane] = e_stk.reshape((n, width, n, 3))
-            belief[lane] = kernels.beliefs(counts[r], ok, prior_weight[r])
+            kernels.write_beliefs(belief[lane], counts[r], available[lane], prior_weight[r])
+        d_aff = effects.reshape((lanes, n, width, n, n))
+        d_stk = stock_effects.reshape((lanes, n, width, n, 3))
         components = np.zeros((lanes, n, width, 3))
         evaluate_block(
             aff[r0:r1],

@@ -126,6 +126,59 @@ def alternative_effects(
     m, n = actor.shape[0], aff.shape[0]
     d_aff = np.zeros((m, n, n))
     d_stk = np.zeros((m, n, 3))
+    write_effects(
+        d_aff,
+        d_stk,
+        aff,
+        base,
+        actor,
+        action,
+        target,
+        target2,
+        effect,
+        kind,
+        visibility,
+        prestige_self,
+        prestige_target,
+        damage_target,
+        sanction_target,
+        pair_goldstein,
+        party_share,
+        alpha,
+        self_shift,
+        heider,
+        attribution,
+    )
+    return d_aff, d_stk
+
+
+@njit(cache=True)
+def write_effects(
+    d_aff,
+    d_stk,
+    aff,
+    base,
+    actor,
+    action,
+    target,
+    target2,
+    effect,
+    kind,
+    visibility,
+    prestige_self,
+    prestige_target,
+    damage_target,
+    sanction_target,
+    pair_goldstein,
+    party_share,
+    alpha,
+    self_shift,
+    heider,
+    attribution,
+):
+    """:func:`alternative_effects` written into ``d_aff`` (m, n, n) and ``d_stk`` (m, n, 3),
+    which must hold zeros (an ensemble writes each run's straight into its block's arrays)."""
+    m, n = actor.shape[0], aff.shape[0]
     stance = np.empty((n, n))  # each stance once, not once per act
     for p in range(n):
         for q in range(n):
@@ -157,7 +210,6 @@ def alternative_effects(
             d_aff[r, y, x] = calm
             factor = max(0.0, (base[x, y] + base[y, x] - aff[x, y] - aff[y, x]) / 2.0)
         d_stk[r, i, 0] += prestige_self[k] * factor
-    return d_aff, d_stk
 
 
 @njit(cache=True)
@@ -179,8 +231,54 @@ def availability_and_costs(
 ):
     """As ``actions.availability`` and ``Evaluator.costs``: (n, A) bool and (n, A, 3)."""
     n, width = alt_action.shape
-    ok = np.zeros((n, width), dtype=np.bool_)
-    cost = static_cost.copy()
+    ok = np.empty((n, width), dtype=np.bool_)
+    cost = np.empty((n, width, 3))
+    write_availability(
+        ok,
+        cost,
+        aff,
+        base,
+        prisoner,
+        linkage_cost,
+        alt_action,
+        alt_target,
+        alt_target2,
+        valid,
+        requires,
+        min_crisis,
+        static_cost,
+        goldstein_other,
+        target_or_self,
+        expression,
+    )
+    return ok, cost
+
+
+@njit(cache=True)
+def write_availability(
+    ok,
+    cost,
+    aff,
+    base,
+    prisoner,
+    linkage_cost,
+    alt_action,
+    alt_target,
+    alt_target2,
+    valid,
+    requires,
+    min_crisis,
+    static_cost,
+    goldstein_other,
+    target_or_self,
+    expression,
+):
+    """:func:`availability_and_costs` written into ``ok`` (n, A) and ``cost`` (n, A, 3)."""
+    n, width = alt_action.shape
+    for i in range(n):
+        for a in range(width):
+            for c in range(3):
+                cost[i, a, c] = static_cost[i, a, c]
     stance = np.empty((n, n))  # each stance once, not once per alternative
     for p in range(n):
         for q in range(n):
@@ -201,14 +299,20 @@ def availability_and_costs(
             cost[i, a, 2] -= (
                 expression * goldstein_other[i, a] / 10.0 * stance[i, target_or_self[i, a]]
             )
-    return ok, cost
 
 
 @njit(cache=True)
 def beliefs(counts, available, prior_weight):
     """As ``decisions.fictitious_beliefs``."""
+    out = np.empty(counts.shape)
+    write_beliefs(out, counts, available, prior_weight)
+    return out
+
+
+@njit(cache=True)
+def write_beliefs(out, counts, available, prior_weight):
+    """:func:`beliefs` written into ``out`` (n, A)."""
     n, width = counts.shape
-    out = np.zeros((n, width))
     for i in range(n):
         navail = 0.0
         for a in range(width):
@@ -217,12 +321,12 @@ def beliefs(counts, available, prior_weight):
         prior = prior_weight / max(navail, 1.0)
         total = 0.0
         for a in range(width):
+            out[i, a] = 0.0
             if available[i, a]:
                 out[i, a] = counts[i, a] + prior
                 total += out[i, a]
         for a in range(width):
             out[i, a] /= total
-    return out
 
 
 @njit(cache=True)
