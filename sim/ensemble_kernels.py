@@ -377,14 +377,21 @@ def step_many(
     width = alt_action.shape[1]
     k = step - 1
     ant_offset = ant_step - step
+    size = min(block, runs)  # a block's arrays, reused by the next block
+    available_all = np.empty((size, n, width), dtype=np.bool_)
+    costs_all = np.empty((size, n, width, 3))
+    effects_all = np.empty((size, n * width, n, n))
+    stock_effects_all = np.empty((size, n * width, n, 3))
+    belief_all = np.empty((size, n, width))
+    components_all = np.empty((size, n, width, 3))
     for r0 in range(0, runs, block):
         r1 = min(r0 + block, runs)
         lanes = r1 - r0
-        available = np.empty((lanes, n, width), dtype=np.bool_)
-        costs = np.empty((lanes, n, width, 3))
-        effects = np.zeros((lanes, n * width, n, n))
-        stock_effects = np.zeros((lanes, n * width, n, 3))
-        belief = np.empty((lanes, n, width))
+        available = available_all[:lanes]
+        costs = costs_all[:lanes]
+        effects = effects_all[:lanes]
+        stock_effects = stock_effects_all[:lanes]
+        belief = belief_all[:lanes]
         for lane in range(lanes):
             r = r0 + lane
             kernels.write_availability(
@@ -431,7 +438,8 @@ def step_many(
             kernels.write_beliefs(belief[lane], counts[r], available[lane], prior_weight[r])
         d_aff = effects.reshape((lanes, n, width, n, n))
         d_stk = stock_effects.reshape((lanes, n, width, n, 3))
-        components = np.zeros((lanes, n, width, 3))
+        components = components_all[:lanes]
+        components[:] = 0.0
         evaluate_block(
             aff[r0:r1],
             base[r0:r1],

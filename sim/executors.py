@@ -11,6 +11,7 @@ finish, with a bounded number of chunks in flight so that memory stays flat howe
 sweep.
 """
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -545,6 +546,9 @@ class LocalExecutor(Executor):
         mp = multiprocessing.get_context(_start_method())
         if mp.get_start_method() == "fork":
             _warm_up()  # after prepare: a few ms
+            # the workers' collections then skip what they inherit (Python's advice for forking:
+            # no walks over the parent's objects, no copy-on-write of their pages)
+            gc.freeze()
         elif mp.get_start_method() == "forkserver":
             mp.set_forkserver_preload(["sim.executors", "sim.model", "sim.config"])
         self.method = mp.get_start_method()

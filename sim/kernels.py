@@ -124,8 +124,8 @@ def alternative_effects(
 ):
     """As ``actions.act_effects`` for a batch of m acts: (m, n, n) and (m, n, 3)."""
     m, n = actor.shape[0], aff.shape[0]
-    d_aff = np.zeros((m, n, n))
-    d_stk = np.zeros((m, n, 3))
+    d_aff = np.empty((m, n, n))
+    d_stk = np.empty((m, n, 3))
     write_effects(
         d_aff,
         d_stk,
@@ -176,14 +176,17 @@ def write_effects(
     heider,
     attribution,
 ):
-    """:func:`alternative_effects` written into ``d_aff`` (m, n, n) and ``d_stk`` (m, n, 3),
-    which must hold zeros (an ensemble writes each run's straight into its block's arrays)."""
+    """:func:`alternative_effects` written into ``d_aff`` (m, n, n) and ``d_stk`` (m, n, 3)
+    (an ensemble writes each run's straight into its block's arrays); each act's rows are
+    cleared first, while they are in cache."""
     m, n = actor.shape[0], aff.shape[0]
     stance = np.empty((n, n))  # each stance once, not once per act
     for p in range(n):
         for q in range(n):
             stance[p, q] = math.tanh(aff[p, q])
     for r in range(m):
+        d_aff[r] = 0.0
+        d_stk[r] = 0.0
         i, k = actor[r], action[r]
         g = alpha * effect[k]
         factor = 1.0
