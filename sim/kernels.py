@@ -6,9 +6,11 @@ because at this model's size (a few states, a few dozen alternatives) NumPy spen
 per-call overhead. ``tests/test_kernels.py`` checks that both agree to 1e-12 and that whole runs
 choose the same actions.
 
-Most of a step's arithmetic is the look-ahead's stances: some 2,300 hyperbolic tangents. They are
+Most of a step's arithmetic is the look-ahead's stances: some 2,000 hyperbolic tangents. They are
 computed with a tanh of plain arithmetic (:func:`tanh`, no library call), in long flat loops that
-the compiler turns into vector instructions, four numbers at a time.
+the compiler turns into vector instructions, four numbers at a time. Sweeps run many runs at once
+through ``ensemble_kernels``, which computes each run's look-ahead exactly as :func:`evaluate`
+does, and the rest of a step with these kernels' ``write_*`` forms.
 """
 
 import math
