@@ -384,6 +384,8 @@ def step_many(
     stock_effects_all = np.empty((size, n * width, n, 3))
     belief_all = np.empty((size, n, width))
     components_all = np.empty((size, n, width, 3))
+    realised = np.empty((n, 3))
+    utility = np.empty(n)
     for r0 in range(0, runs, block):
         r1 = min(r0 + block, runs)
         lanes = r1 - r0
@@ -475,7 +477,11 @@ def step_many(
                 components[lane].sum(axis=2), available[lane], lam[r], best_response
             )
             choice = kernels.draw(probabilities, u[r])
-            new_aff, new_stk, realised, utility = kernels.advance(
+            kernels.write_advance(
+                aff[r],  # in place
+                stocks[r],
+                realised,
+                utility,
                 aff[r],
                 base[r],
                 grievance[r],
@@ -494,8 +500,7 @@ def step_many(
                 threat_aversion[r],
                 weights[r],
             )
-            aff[r] = new_aff
-            stocks[r] = new_stk
+            new_aff = aff[r]
             for i in range(n):
                 a = choice[i]
                 if releases[i, a]:

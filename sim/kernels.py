@@ -697,13 +697,77 @@ def advance(
     """As ``backends.NumpyBackend.advance``: relax, erode grievances, add the chosen acts'
     effects; then the realised payoffs net of the acts' costs, and the utilities."""
     n = aff.shape[0]
-    new_aff = base + rho * (aff - base) - grievance
-    new_stk = stocks * stock_decay
+    new_aff = np.empty((n, n))
+    new_stk = np.empty((n, 3))
+    realised = np.empty((n, 3))
+    utility = np.empty(n)
+    write_advance(
+        new_aff,
+        new_stk,
+        realised,
+        utility,
+        aff,
+        base,
+        grievance,
+        stocks,
+        stock_decay,
+        rho,
+        d_aff,
+        d_stk,
+        choice,
+        costs,
+        oil_deviation,
+        salience,
+        trade_share,
+        standing_share,
+        oil_exposure,
+        threat_aversion,
+        weights,
+    )
+    return new_aff, new_stk, realised, utility
+
+
+@njit(cache=True)
+def write_advance(
+    new_aff,
+    new_stk,
+    realised,
+    utility,
+    aff,
+    base,
+    grievance,
+    stocks,
+    stock_decay,
+    rho,
+    d_aff,
+    d_stk,
+    choice,
+    costs,
+    oil_deviation,
+    salience,
+    trade_share,
+    standing_share,
+    oil_exposure,
+    threat_aversion,
+    weights,
+):
+    """:func:`advance` written into ``new_aff`` (n, n), ``new_stk`` (n, 3), ``realised``
+    (n, 3) and ``utility`` (n,); the world's arrays may be the new ones (an ensemble advances
+    in place: each element is read before it is written)."""
+    n = aff.shape[0]
+    for p in range(n):
+        for q in range(n):
+            new_aff[p, q] = base[p, q] + rho * (aff[p, q] - base[p, q]) - grievance[p, q]
+        for c in range(3):
+            new_stk[p, c] = stocks[p, c] * stock_decay[c]
     for i in range(n):
         a = choice[i]
-        new_aff += d_aff[i, a]
-        new_stk += d_stk[i, a]
-    realised = realised_payoffs(
+        for p in range(n):
+            for q in range(n):
+                new_aff[p, q] += d_aff[i, a, p, q]
+            for c in range(3):
+                new_stk[p, c] += d_stk[i, a, p, c]
+    payoffs = realised_payoffs(
         new_aff,
         new_stk,
         oil_deviation,
@@ -713,12 +777,11 @@ def advance(
         oil_exposure,
         threat_aversion,
     )
-    utility = np.zeros(n)
     for i in range(n):
+        utility[i] = 0.0
         for c in range(3):
-            realised[i, c] -= costs[i, choice[i], c]
+            realised[i, c] = payoffs[i, c] - costs[i, choice[i], c]
             utility[i] += weights[i, c] * realised[i, c]
-    return new_aff, new_stk, realised, utility
 
 
 @njit(cache=True)
