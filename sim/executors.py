@@ -11,6 +11,7 @@ finish, with a bounded number of chunks in flight so that memory stays flat howe
 sweep.
 """
 
+import contextlib
 import gc
 import logging
 import multiprocessing
@@ -430,10 +431,11 @@ def _init_worker(ctx: RunContext) -> None:
     _warm_up()  # a forked worker inherits it all: then a few ms
 
 
-def _warm_up() -> None:
-    """Import what runs need and set up Numba's compiler (what loading the first cached kernel
-    would do, about 0.2 s). Done in the main process before forking (``prepare``), while the
-    design is drawn elsewhere: the workers inherit it rather than each doing it first."""
+def _warm_up(sample=None) -> None:
+    """Import what runs need and set up Numba's compiler; with ``sample`` (a scenario of the
+    sweep), also run it once as an ensemble, which loads the compiled kernels from Numba's cache
+    (some 0.3 s). Done in the main process before forking (``prepare``), while the design is
+    drawn elsewhere: the workers inherit it all rather than each doing it first."""
     from . import ensemble, model  # noqa: F401 - Numba and the kernels
 
     try:
@@ -442,6 +444,9 @@ def _warm_up() -> None:
         cpu_target.target_context.refresh()
     except (ImportError, AttributeError):  # pragma: no cover - another Numba: the first chunk
         pass
+    if sample is not None:
+        with contextlib.suppress(Exception):  # only a warm-up: the runs will say what fails
+            ensemble.run_ensemble([sample])
 
 
 def _run_chunk_here(chunk) -> ChunkResult:
@@ -480,9 +485,10 @@ class Executor:
     def close(self) -> None:
         pass
 
-    def prepare(self) -> None:
+    def prepare(self, sample=None) -> None:
         """Called once the sweep is known to be valid, while its design is drawn in another
-        process: get ready for the runs (import, set up) meanwhile."""
+        process: get ready for the runs (import, set up) meanwhile. ``sample``: one of the
+        sweep's scenarios, to load the kernels with (None: the runs do not use the ensemble)."""
 
     def drain(self):
         """After an interrupt: cancel the chunks not started; yield those that still finish."""
@@ -497,8 +503,8 @@ class SerialExecutor(Executor):
 
     name = "serial"
 
-    def prepare(self) -> None:
-        _warm_up()
+    def prepare(self, sample=None) -> None:
+        _warm_up(sample)
 
     def start(self, ctx: RunContext) -> None:
         self.ctx = ctx
@@ -535,10 +541,10 @@ class LocalExecutor(Executor):
         self.pool = None
         self.method = None
 
-    def prepare(self) -> None:
-        """Forked workers will inherit what is imported and set up here, now."""
+    def prepare(self, sample=None) -> None:
+        """Forked workers will inherit what is imported, set up and loaded here, now."""
         if _start_method() == "fork":
-            _warm_up()
+            _warm_up(sample)
 
     def start(self, ctx: RunContext) -> None:
         from concurrent.futures import ProcessPoolExecutor

@@ -206,7 +206,7 @@ def make_plan(sweep: dict, unresolved: dict[str, dict], prepare=None) -> Plan:
     with Background(draft.unit, draft.sampled) as unit:  # SALib, SciPy there; Mesa, Numba here
         scenarios = build_scenarios(configs)
         if prepare is not None:
-            prepare()
+            prepare(scenarios[0] if options.engine == "ensemble" else None)
         design = draft.design(unit.result())
     layout = Layout.of(design, scenarios)
     paths = [p.path for p in design.parameters]
@@ -611,13 +611,13 @@ def run_sweep(sweep: dict, configs: dict, out_dir, overrides=(), executor=None) 
     Numba) once the sweep is known to be valid, while the design is drawn in another process."""
     with contextlib.ExitStack() as stack:
 
-        def prepare():
+        def prepare(sample=None):
             nonlocal executor
             if executor is None:
                 from .executors import make_executor
 
                 executor = make_executor(sweep.get("executor") or {"type": "local"})
-            stack.enter_context(executor).prepare()
+            stack.enter_context(executor).prepare(sample)
 
         plan = make_plan(sweep, configs, prepare)
         return execute(plan, out_dir, overrides, executor)
