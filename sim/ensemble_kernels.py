@@ -1,4 +1,5 @@
-"""The look-ahead of many runs at once, with the run axis innermost.
+"""Many runs of one scenario shape at once (``sim.ensemble``): a step of every run, and its
+look-ahead with the run axis innermost.
 
 ``kernels.evaluate`` computes one run's expected utilities; most of its time goes to short
 loops (three other states, seven look-ahead steps) and their indexing, not to arithmetic. Here a
@@ -8,7 +9,7 @@ so the indexing is paid once per block and the arithmetic vectorises across runs
 
 Each run's numbers are computed by the same operations in the same order as
 ``kernels.evaluate`` computes them (the same tanh, called the same way), so a run's utilities
-are bit for bit those of the single-run kernel (``tests/test_block_kernels.py``), and an
+are bit for bit those of the single-run kernel (``tests/test_ensemble_kernels.py``), and an
 ensemble chooses exactly what the Mesa model chooses.
 """
 
@@ -18,7 +19,14 @@ import numpy as np
 from numba import njit
 
 from . import kernels
-from .kernels import POINTS, election_terms, expected_effects, other_states, tanh_all
+from .kernels import (
+    POINTS,
+    election_terms,
+    expected_effects,
+    look_ahead_powers,
+    other_states,
+    tanh_all,
+)
 
 
 @njit(cache=True, error_model="numpy")
@@ -108,13 +116,12 @@ def evaluate_block(
                 decayed[p, c, r] = stocks[r, p, c] * stock_decay[r, c]
                 for q in range(n):
                     exp_stk[p, q, c, r] = e_stk[p, q, c]
-        for h in range(steps):
-            rh = rr**h
-            powers[0, h, r] = rh
-            powers[1, h, r] = h if rr == 1.0 else (1.0 - rh) / (1.0 - rr)
-            powers[2, h, r] = oil_deviation[r] * oil_persistence[r] ** h
-            for c in range(3):
-                powers[3 + c, h, r] = stock_decay[r, c] ** h
+        run_powers = look_ahead_powers(
+            rr, stock_decay[r], oil_deviation[r], oil_persistence[r], steps
+        )
+        for row in range(6):
+            for h in range(steps):
+                powers[row, h, r] = run_powers[row, h]
         for e in range(n_ant):
             if 1 <= ant_offset[e] <= horizon:
                 fade[e, r] = stock_decay[r, 0] ** (ant_offset[e] - 1)
