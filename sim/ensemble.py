@@ -4,8 +4,9 @@ One run through the Mesa model costs a few milliseconds, most of it Python betwe
 kernel calls. The ensemble stacks runs that share a scenario's shape (actors, catalogue,
 calendar, events, decision rule) along a leading run axis and advances them all together:
 each step, the scenario's events act on every run's world at once (the same ``Event.apply``
-code, with arrays that have a run axis), then one compiled call (``ensemble_kernels.step_many``) makes
-every run decide, draw, act and record, through the same kernels a single run uses.
+code, with arrays that have a run axis), then one compiled call (``ensemble_kernels.step_many``)
+makes every run decide, draw, act and record: through the kernels a single run uses, and a block
+kernel for the look-ahead that computes each run's numbers exactly as the single-run one does.
 
 Every number of a run may differ from the next run's (the constants are stacked
 ``backends.KernelParams``); each run draws from its own generator, seeded as the Mesa model

@@ -434,7 +434,7 @@ def _init_worker(ctx: RunContext) -> None:
 def _warm_up(sample=None) -> None:
     """Import what runs need and set up Numba's compiler; with ``sample`` (a scenario of the
     sweep), also run it once as an ensemble, which loads the compiled kernels from Numba's cache
-    (some 0.3 s). Done in the main process before forking (``prepare``), while the design is
+    (about 0.1 s). Done in the main process before forking (``prepare``), while the design is
     drawn elsewhere: the workers inherit it all rather than each doing it first."""
     from . import ensemble, model  # noqa: F401 - Numba and the kernels
 
