@@ -79,7 +79,9 @@ def run_tables(overrides: list[str]) -> tuple[dict, dict]:
     from sim.model import run
     from sim.output import decisions_table, events_table, steps_table
 
-    config = compose_config(overrides)
+    from omegaconf import OmegaConf
+
+    config = OmegaConf.to_container(OmegaConf.create(compose_config(overrides)), resolve=True)
     if config["scenario"].get("payoffs") is not None:
         model = games.run_game(games.build_game(config))
         return {"steps": games.steps_table(model)}, games.summary(model, config["seed"], "")
