@@ -17,8 +17,8 @@ from pathlib import Path
 from hydra import compose, initialize_config_dir
 from omegaconf import OmegaConf
 
-from sim.config import build_scenario
-from sim.model import run
+from sim.abm.model import run
+from sim.scenario.build import build_scenario
 
 CONFIGS = str(Path(__file__).resolve().parent.parent / "configs")
 

@@ -31,10 +31,10 @@ from pathlib import Path
 
 import mesa
 
-from sim.config import build_scenario
-from sim.executors import run_seed, with_values
-from sim.metrics import balance_broken_step, hedge_and_tilt
-from sim.model import BalanceModel
+from sim.abm.model import BalanceModel
+from sim.outputs.metrics import balance_broken_step, hedge_and_tilt
+from sim.scenario.build import build_scenario
+from sim.sweeps.executors import run_seed, with_values
 
 # batch_run (and Mesa's model.steps, which it reads) may warn of deprecations: not our concern here
 warnings.filterwarnings("ignore", category=DeprecationWarning)
@@ -126,7 +126,7 @@ def design_points(n: int, count: int) -> list[dict]:
     from hydra import compose, initialize_config_dir
     from omegaconf import OmegaConf
 
-    from sim.sweep import make_plan, model_config
+    from sim.sweeps.session import make_plan, model_config
 
     with initialize_config_dir(config_dir=CONFIGS, version_base=None):
         cfg = compose("sweep", overrides=sweep_overrides(n))
@@ -182,7 +182,7 @@ def timed(cmd: list[str], **kwargs) -> tuple[float, str]:
 
 
 def measure_sweep(executor: str, n: int, overrides: list[str], tmp: Path, repeats: int) -> dict:
-    from sim.results import load_results
+    from sim.sweeps.store import load_results
 
     walls, inner, rows = [], [], 0
     for k in range(repeats):
@@ -257,7 +257,7 @@ def warm_up(tmp: Path) -> float:
 
 def same_runs(batch: dict, sweep_dir: Path) -> str:
     """Largest |hedge index difference| between batch_run's runs and the sweep's same runs."""
-    from sim.results import load_results
+    from sim.sweeps.store import load_results
 
     rows = load_results(sweep_dir, columns=["run", "hedge_index"])
     sweep = rows["hedge_index"].to_numpy()[: len(batch["hedge"])]

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import psutil
 
-from sim.results import load_results
+from sim.sweeps.store import load_results
 
 BIN = Path(sys.executable).parent
 SIZES = (10_000, 100_000)

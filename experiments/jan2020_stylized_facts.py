@@ -24,8 +24,8 @@ from omegaconf import OmegaConf
 from tqdm import tqdm
 
 from sim import __version__
-from sim.config import build_scenario
-from sim.facts import (
+from sim.abm.model import run
+from sim.outputs.facts import (
     FACTS,
     iran_dip_depth,
     release_gain,
@@ -33,7 +33,7 @@ from sim.facts import (
     stylized_facts,
     wilson_interval,
 )
-from sim.model import run
+from sim.scenario.build import build_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ("jan2020", "no_visits", "incumbent_loses", "no_assassination")

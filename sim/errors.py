@@ -16,3 +16,10 @@ class ConfigError(ValueError):
     def located(self, source: str | None) -> "ConfigError":
         """The same error, naming the file it comes from (when known)."""
         return ConfigError(self.key, self.value, self.reason, source) if source else self
+
+
+# The exit codes of every command (``sim.cli``); a sweep's outcome maps to them too.
+EXIT_OK = 0
+EXIT_FAILED = 1  # runs failed, or the executor did
+EXIT_USAGE = 2  # a user mistake: one line naming the key and the value
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)

@@ -1,25 +1,19 @@
 """Shared helpers of the test suite: the default Hydra configuration as a plain dict."""
 
 import copy
-import os
 from functools import lru_cache
 
 import pytest
-from hydra import compose, initialize_config_dir
-from omegaconf import OmegaConf
 
-CONFIGS = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "configs"))
+from sim.scenario.compose import CONFIG_DIR, compose_dict
+
+CONFIGS = CONFIG_DIR
 
 
 def compose_config(overrides=()):
-    """Compose ``configs/config.yaml`` with Hydra overrides and return it as a plain dict.
-
-    The ``hydra`` key is absent (no ``return_hydra_config``), so interpolations such as
-    ``${now:...}`` are never resolved.
-    """
-    with initialize_config_dir(config_dir=CONFIGS, version_base=None):
-        cfg = compose("config", overrides=list(overrides))
-    return OmegaConf.to_container(cfg, resolve=False)
+    """Compose ``configs/config.yaml`` with Hydra overrides and return it as a plain dict, its
+    interpolations kept (the ``hydra`` key is absent, so ``${now:...}`` is never resolved)."""
+    return compose_dict(overrides, resolve=False)
 
 
 @lru_cache(maxsize=8)

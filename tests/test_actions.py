@@ -15,7 +15,7 @@ import yaml
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from sim.actions import (
+from sim.core.actions import (
     ActionSpec,
     ActionTable,
     Alternatives,
@@ -24,8 +24,8 @@ from sim.actions import (
     build_alternatives,
     crisis_depth,
 )
-from sim.config import DYNAMICS_RANGES, Dynamics, build_scenario
 from sim.errors import ConfigError
+from sim.scenario.build import DYNAMICS_RANGES, Dynamics, build_scenario
 
 CATALOGUE = os.path.join(os.path.dirname(__file__), "..", "configs", "actions", "default.yaml")
 

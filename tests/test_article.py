@@ -4,9 +4,9 @@ Iran toward Russia (the structural-balance cost of a balancing strategy)."""
 import numpy as np
 from conftest import default_config
 
-from sim.config import build_scenario
-from sim.metrics import mutual
-from sim.model import BalanceModel, run
+from sim.abm.model import BalanceModel, run
+from sim.outputs.metrics import mutual
+from sim.scenario.build import build_scenario
 
 VISIT_STEP = 12  # 23 Jan 2020 falls in the week starting Monday 20 Jan: (80 days // 7) + 1
 

@@ -72,26 +72,21 @@ def summary_digest(summary: dict) -> str:
 
 def run_tables(overrides: list[str]) -> tuple[dict, dict]:
     """One run's tables (name -> DataFrame) and its summary."""
-    from conftest import compose_config
+    import sim
+    from sim.abm import games
+    from sim.outputs import metrics
+    from sim.outputs.tables import decisions_table, events_table, steps_table
 
-    from sim import games, metrics
-    from sim.config import build_scenario
-    from sim.model import run
-    from sim.output import decisions_table, events_table, steps_table
-
-    from omegaconf import OmegaConf
-
-    config = OmegaConf.to_container(OmegaConf.create(compose_config(overrides)), resolve=True)
-    if config["scenario"].get("payoffs") is not None:
-        model = games.run_game(games.build_game(config))
-        return {"steps": games.steps_table(model)}, games.summary(model, config["seed"], "")
-    model = run(build_scenario(config))
+    config = sim.compose(overrides)
+    model = sim.run_model(config)
+    if config.scenario.get("payoffs") is not None:
+        return {"steps": games.steps_table(model)}, games.summary(model, config.seed, "")
     frames = {
         "steps": steps_table(model),
         "decisions": decisions_table(model),
         "events": events_table(model),
     }
-    return frames, metrics.summary(model, config["seed"], "", "")
+    return frames, metrics.summary(model, config.seed, "", "")
 
 
 def run_case(scenario: str, seed: int, rule: str) -> dict:
@@ -104,11 +99,11 @@ def run_case(scenario: str, seed: int, rule: str) -> dict:
 
 def sweep_case(executor: str) -> dict:
     """The hash of a small sweep's results table on one executor."""
-    from sim.results import load_results
-    from sim.sweep import sweep
+    import sim
+    from sim.sweeps.store import load_results
 
     with tempfile.TemporaryDirectory() as out:
-        sweep([*SWEEP, *EXECUTORS[executor]], out)
+        sim.run_sweep([*SWEEP, *EXECUTORS[executor]], out)
         results = load_results(out).sort_values("run").reset_index(drop=True)
     return {"results": table_digest(results)}
 

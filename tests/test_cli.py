@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SIM_RUN = Path(sys.executable).parent / "sim-run"
 
 
-def sim_run(*args, out: Path, entry=(sys.executable, "-m", "sim.run")):
+def sim_run(*args, out: Path, entry=(sys.executable, "-m", "sim.cli.run")):
     env = {**os.environ, "HYDRA_FULL_ERROR": "0"}
     return subprocess.run(
         [*entry, *args, f"hydra.run.dir={out}"],

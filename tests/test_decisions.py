@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.decisions import RULES, best_response, fictitious_beliefs, logit, sample
+from sim.core.decisions import RULES, best_response, fictitious_beliefs, logit, sample
 
 LN2, LN3 = math.log(2.0), math.log(3.0)
 

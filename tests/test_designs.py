@@ -5,8 +5,14 @@ import numpy as np
 import pytest
 from SALib.sample import latin, morris, sobol
 
-from sim.designs import build_design, design_size, flatten_parameters, lookup, parse_parameters
 from sim.errors import ConfigError
+from sim.sweeps.designs import (
+    build_design,
+    design_size,
+    flatten_parameters,
+    lookup,
+    parse_parameters,
+)
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,10 @@ import pytest
 from conftest import default_config
 from omegaconf import OmegaConf
 
-from sim import __version__, metrics
-from sim.config import Reuse, build_scenario
-from sim.ensemble import (
+from sim import __version__
+from sim import run_sweep as sweep
+from sim.abm.model import run
+from sim.engine.ensemble import (
     Uniforms,
     ensemble_params,
     generators,
@@ -20,9 +21,10 @@ from sim.ensemble import (
     shape_key,
     stack_params,
 )
-from sim.executors import with_values
-from sim.model import run
-from sim.results import (
+from sim.outputs import metrics
+from sim.scenario.build import Reuse, build_scenario
+from sim.sweeps.executors import with_values
+from sim.sweeps.store import (
     Layout,
     cumulative,
     ensemble_columns,
@@ -30,7 +32,6 @@ from sim.results import (
     load_failures,
     load_results,
 )
-from sim.sweep import sweep
 
 SCENARIOS = sorted(
     p.stem for p in (Path(__file__).parent.parent / "configs/scenario").glob("*.yaml")
@@ -249,7 +250,7 @@ def test_sweep_engines_record_the_same_failures(tmp_path):
 def test_a_group_whose_ensemble_raises_is_run_one_by_one(tmp_path, monkeypatch):
     """If the ensemble of a group fails, each of its runs goes through the Mesa model, so that a
     failing run is recorded with its own error and the others still give their rows."""
-    import sim.ensemble
+    import sim.engine.ensemble
 
     args = ["design=lhs", "design.n=6", "seed=3", "executor=serial"]
     reference = sweep([*args, "engine=mesa"], tmp_path / "mesa")
@@ -258,7 +259,7 @@ def test_a_group_whose_ensemble_raises_is_run_one_by_one(tmp_path, monkeypatch):
     def broken(scenarios):
         raise FloatingPointError("an ensemble that cannot run")
 
-    monkeypatch.setattr(sim.ensemble, "run_ensemble", broken)
+    monkeypatch.setattr(sim.engine.ensemble, "run_ensemble", broken)
     outcome = sweep([*args, "engine=ensemble"], tmp_path / "fallback")
     assert outcome.exit_code == 0
     expected = pd.read_parquet(tmp_path / "mesa" / "results").sort_values("run")

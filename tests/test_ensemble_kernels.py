@@ -6,11 +6,11 @@ import pytest
 from test_ensemble import varied_scenarios
 from test_kernels import _three_elections
 
-from sim import backends, ensemble, kernels
-from sim.config import build_scenario
-from sim.ensemble import run_ensemble
-from sim.ensemble_kernels import evaluate_block
-from sim.model import run
+from sim.abm.model import run
+from sim.engine import backends, ensemble, kernels
+from sim.engine.ensemble import run_ensemble
+from sim.engine.ensemble_kernels import evaluate_block
+from sim.scenario.build import build_scenario
 
 WORLD = ("affinity", "baseline", "grievance", "stocks", "prisoner", "linkage_cost")
 

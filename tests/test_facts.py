@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 from conftest import default_config
 
-from sim.config import build_scenario
-from sim.facts import FACTS, iran_dip_depth, release_gain, stylized_facts, wilson_interval
-from sim.model import run
+from sim.abm.model import run
+from sim.outputs.facts import FACTS, iran_dip_depth, release_gain, stylized_facts, wilson_interval
+from sim.scenario.build import build_scenario
 
 SEEDS = range(100)
 THRESHOLD = 0.8  # each fact must hold in at least 80% of the seeds with the default calibration

@@ -21,8 +21,8 @@ import pytest
 from conftest import default_config
 from test_cli import ROOT, sim_run
 
-from sim import games
-from sim.decisions import logit
+from sim.abm import games
+from sim.core.decisions import logit
 from sim.errors import ConfigError
 
 GAMES = ("prisoners_dilemma", "chicken", "stag_hunt", "matching_pennies")
@@ -126,7 +126,7 @@ def jobs(request, tmp_path_factory):
 
 def test_pygambit_lambda_is_the_models_precision():
     """pygambit's lambda multiplies the raw payoffs, as decision.lam does: its QRE is a fixed
-    point of sim.decisions.logit (so the comparison below compares like with like)."""
+    point of sim.core.decisions.logit (so the comparison below compares like with like)."""
     game = game_of("chicken")
     row, col = game.payoffs
     for lam in LAMS:

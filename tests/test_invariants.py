@@ -1,7 +1,7 @@
 """Property tests of whole runs over random valid configurations.
 
 Each example composes the default Hydra config, randomises initial stances, payoff weights,
-dynamics (within sim.config.DYNAMICS_RANGES), the decision rule, its precision and the seed, runs
+dynamics (within sim.scenario.build.DYNAMICS_RANGES), the decision rule, its precision and the seed, runs
 the model to the end of the scenario and checks the invariants of the record.
 """
 
@@ -10,8 +10,8 @@ from conftest import default_config
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim.config import DYNAMICS_RANGES, build_scenario
-from sim.model import run
+from sim.abm.model import run
+from sim.scenario.build import DYNAMICS_RANGES, build_scenario
 
 BASE = default_config()
 CODES = list(BASE["actors"])

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from conftest import default_config
 
-from sim.config import build_scenario
-from sim.model import run
+from sim.abm.model import run
+from sim.scenario.build import build_scenario
 
 FIFTH_STATE = {
     "name": "Turkey",
@@ -87,7 +87,7 @@ def _edges():
 
 
 def test_tanh_matches_libm_to_a_few_ulp():
-    from sim import kernels
+    from sim.engine import kernels
 
     x = _edges()
     y = x.copy()
@@ -102,7 +102,7 @@ def test_tanh_matches_libm_to_a_few_ulp():
 def test_exp_within_one_ulp_of_libm(y):
     import math
 
-    from sim import kernels
+    from sim.engine import kernels
 
     for v in np.linspace(y - 0.5, y + 0.5, 2001) if abs(y) < 700 else [y]:
         expected = math.exp(v)

@@ -6,9 +6,9 @@ import mesa
 import numpy as np
 from conftest import default_config
 
-from sim.agents import StateAgent
-from sim.config import Calendar, build_scenario
-from sim.model import BalanceModel, run
+from sim.abm.agents import StateAgent
+from sim.abm.model import BalanceModel, run
+from sim.scenario.build import Calendar, build_scenario
 
 
 def test_calendar_by_hand():

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim import payoffs
-from sim.world import PayoffParams, Structure
+from sim.core import payoffs
+from sim.core.world import PayoffParams, Structure
 
 TA = 2.25  # threat aversion of the examples (Tversky & Kahneman 1992 loss aversion)
 

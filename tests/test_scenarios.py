@@ -23,10 +23,10 @@ from conftest import default_config
 from omegaconf import OmegaConf
 from test_cli import ROOT, sim_run
 
-from sim.config import build_scenario
+from sim.abm.model import BalanceModel, run
+from sim.core.events import EVENT_TYPES
 from sim.errors import ConfigError
-from sim.events import EVENT_TYPES
-from sim.model import BalanceModel, run
+from sim.scenario.build import build_scenario
 
 SCENARIO_DIR = ROOT / "configs" / "scenario"
 SCENARIOS = sorted(p.stem for p in SCENARIO_DIR.glob("*.yaml"))  # games/ is a folder: not listed
@@ -58,7 +58,7 @@ def cli_runs(tmp_path_factory):
             [
                 sys.executable,
                 "-m",
-                "sim.run",
+                "sim.cli.run",
                 "-m",
                 f"scenario={','.join(SCENARIOS)}",
                 "outputs.figures=false",

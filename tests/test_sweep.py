@@ -18,13 +18,15 @@ from conftest import default_config
 from hydra import compose, initialize_config_dir
 from omegaconf import OmegaConf
 
-from sim import __version__, metrics
-from sim.config import Reuse, build_scenario
+from sim import __version__
+from sim import run_sweep as sweep
+from sim.abm.model import run
 from sim.errors import ConfigError
-from sim.executors import run_seed, run_seeds, with_values
-from sim.model import run
-from sim.results import flatten_summary, load_failures, load_results
-from sim.sweep import CONFIG_DIR, sweep
+from sim.outputs import metrics
+from sim.scenario.build import Reuse, build_scenario
+from sim.scenario.compose import CONFIG_DIR
+from sim.sweeps.executors import run_seed, run_seeds, with_values
+from sim.sweeps.store import flatten_summary, load_failures, load_results
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = ["design=lhs", "design.n=20", "replicates=2", "seed=11"]  # 40 runs, twelve parameters
@@ -33,7 +35,7 @@ SMALL = ["design=lhs", "design.n=20", "replicates=2", "seed=11"]  # 40 runs, twe
 def cli(*args, out: Path, timeout=180):
     env = {**os.environ, "CI": "true", "HYDRA_FULL_ERROR": "0"}
     return subprocess.run(
-        [sys.executable, "-m", "sim.sweep", *args, f"hydra.run.dir={out}"],
+        [sys.executable, "-m", "sim.cli.sweep", *args, f"hydra.run.dir={out}"],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -43,9 +45,9 @@ def cli(*args, out: Path, timeout=180):
 
 
 def main(*args, out: Path, monkeypatch, capsys):
-    """The real command line (``sim.sweep.main``, Hydra included) in this process: exit code,
+    """The real command line (``sim.cli.sweep.main``, Hydra included) in this process: exit code,
     stdout, stderr."""
-    from sim.sweep import main as sim_sweep
+    from sim.cli.sweep import main as sim_sweep
 
     monkeypatch.setattr(sys, "argv", ["sim-sweep", *args, f"hydra.run.dir={out}"])
     monkeypatch.setenv("CI", "true")
@@ -122,7 +124,7 @@ def _same(a, b) -> bool:
 
 
 def _layout(out, results):
-    from sim.results import Layout
+    from sim.sweeps.store import Layout
 
     cols = [c for c in results.columns if c.startswith("action_counts.")]
     codes = tuple(dict.fromkeys(c.split(".")[1] for c in cols))
@@ -164,7 +166,7 @@ def test_sigkill_part_way_then_resume_equals_an_uninterrupted_sweep(tmp_path):
     ]
     out = tmp_path / "killed"
     env = {**os.environ, "CI": "true"}
-    command = [sys.executable, "-m", "sim.sweep", *args, f"hydra.run.dir={out}"]
+    command = [sys.executable, "-m", "sim.cli.sweep", *args, f"hydra.run.dir={out}"]
     proc = subprocess.Popen(
         command,
         cwd=ROOT,

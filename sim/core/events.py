@@ -16,8 +16,8 @@ from typing import ClassVar
 
 import numpy as np
 
-from .errors import ConfigError
-from .expectations import Anticipation, survival_probability
+from sim.core.expectations import Anticipation, survival_probability
+from sim.errors import ConfigError
 
 
 @dataclass(frozen=True)

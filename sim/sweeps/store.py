@@ -25,7 +25,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .actions import COMPONENTS
+from sim.core.actions import COMPONENTS
 
 MANIFEST = "manifest.json"
 DESIGN_FILE = "design.parquet"
@@ -218,13 +218,13 @@ def choice_counts(choice, width: int):
 
 
 def ensemble_columns(record, scenario, layout: Layout) -> tuple[dict, dict]:
-    """The metric columns of an ensemble's runs (``sim.ensemble.EnsembleRecord``, all runs of
+    """The metric columns of an ensemble's runs (``sim.engine.ensemble.EnsembleRecord``, all runs of
     ``scenario``'s shape), equal run by run to :func:`flatten_summary` of the Mesa model's
     ``summary.json``; and ``{row: error}`` for runs that chose an alternative the layout has no
     column for (as :func:`flatten_summary` raises for them)."""
     import numpy as np
 
-    from .metrics import agent_escalations, balance_broken_steps, event_escalations, hedge_and_tilt
+    from sim.outputs.metrics import agent_escalations, balance_broken_steps, event_escalations, hedge_and_tilt
 
     runs = record.stance.shape[0]
     own = list(scenario.structure.codes)

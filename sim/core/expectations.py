@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import payoffs
+from sim.core import payoffs
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,10 @@ from typing import NamedTuple
 import numpy as np
 from mesa.experimental.scenarios import Scenario
 
-from .actions import REQUIREMENTS, TARGET_KINDS, ActionSpec, ActionTable
-from .errors import ConfigError
-from .events import Event, build_event, parse_date
-from .world import Structure
+from sim.core.actions import REQUIREMENTS, TARGET_KINDS, ActionSpec, ActionTable
+from sim.core.events import Event, build_event, parse_date
+from sim.core.world import Structure
+from sim.errors import ConfigError
 
 WEIGHT_KEYS = ("security", "economic", "prestige")
 # `parameters`: free values a scenario file can interpolate into its events (${scenario.parameters.x})
@@ -103,7 +103,7 @@ class BalanceScenario(Scenario):
 
     def anticipations(self) -> list:
         """The foreseen events (elections) the agents' look-ahead weighs."""
-        from .events import EventIndex
+        from sim.core.events import EventIndex
 
         index = EventIndex(self.structure.index)
         return [a for e in self.events if (a := e.anticipation(index)) is not None]
@@ -111,7 +111,7 @@ class BalanceScenario(Scenario):
     def alternatives(self):
         """Every actor's alternatives (``actions.Alternatives``; shared by every scenario of the
         same catalogue)."""
-        from .actions import build_alternatives
+        from sim.core.actions import build_alternatives
 
         return build_alternatives(self.structure.n, self.table)
 
@@ -120,7 +120,7 @@ class BalanceScenario(Scenario):
         all an ensemble needs of a scenario (no backend)."""
         cache = self.__dict__.setdefault("_compiled", {})
         if "params" not in cache:
-            from .backends import kernel_params
+            from sim.engine.backends import kernel_params
 
             cache["params"] = kernel_params(
                 self.structure,
@@ -137,7 +137,7 @@ class BalanceScenario(Scenario):
         of this scenario (they hold no state that changes during a run)."""
         cache = self.__dict__.setdefault("_compiled", {})
         if backend not in cache:
-            from .backends import BACKENDS
+            from sim.engine.backends import BACKENDS
 
             alts = self.alternatives()
             cache[backend] = (
@@ -169,7 +169,7 @@ def _mapping(key, value) -> dict:
     return value
 
 
-def _actors(cfg):
+def parse_actors(cfg):
     actors = _mapping("actors", cfg.get("actors"))
     if len(actors) < 2:
         raise ConfigError("actors", list(actors), "at least two actors are needed")
@@ -302,8 +302,8 @@ def _dynamics(cfg) -> Dynamics:
     return Dynamics(**{k: _number(key, d.get(k), *r) for k, key, r in _DYNAMICS_CHECKS})
 
 
-def _decision(cfg) -> Decision:
-    from .decisions import RULES
+def parse_decision(cfg) -> Decision:
+    from sim.core.decisions import RULES
 
     d = _mapping("decision", cfg.get("decision"))
     if d.get("rule") not in RULES:
@@ -384,7 +384,7 @@ def build_scenario(cfg, reuse: Reuse | None = None) -> BalanceScenario:
         lambda: _shared_sections(cfg, reuse),
     )
     dynamics = reuse.part("dynamics", (cfg.get("dynamics"),), lambda: _dynamics(cfg))
-    decision = reuse.part("decision", (cfg.get("decision"),), lambda: _decision(cfg))
+    decision = reuse.part("decision", (cfg.get("decision"),), lambda: parse_decision(cfg))
     seed = cfg.get("seed", 0)
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ConfigError("seed", seed, "must be a non-negative integer")
@@ -432,7 +432,7 @@ def _shared_sections(cfg, reuse) -> _Sections:
     """:data:`SHARED_SECTIONS` checked in the order of every check of a config, dynamics and
     decision included (they come between them), so that the first mistake is always the same."""
     who = cfg.get("actors")
-    actors = reuse.part("actors", (who,), lambda: _actor_columns(_actors(cfg)))
+    actors = reuse.part("actors", (who,), lambda: _actor_columns(parse_actors(cfg)))
     codes = actors.codes
     stance = reuse.part(
         "relations",
@@ -447,7 +447,7 @@ def _shared_sections(cfg, reuse) -> _Sections:
     dynamics = reuse.part("dynamics", (cfg.get("dynamics"),), lambda: _dynamics(cfg))
     presence = reuse.part("theatres", (cfg.get("theatres"), who), lambda: _theatres(cfg, codes))
     table = reuse.part("actions", (cfg.get("actions"),), lambda: _action_table(cfg))
-    reuse.part("decision", (cfg.get("decision"),), lambda: _decision(cfg))
+    reuse.part("decision", (cfg.get("decision"),), lambda: parse_decision(cfg))
     name, calendar, events = reuse.part(
         "scenario", (cfg.get("scenario"), who, table), lambda: _scenario(cfg, codes, table)
     )

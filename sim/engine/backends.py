@@ -9,10 +9,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import kernels, payoffs
-from .actions import act_effects, availability
-from .decisions import RULES, fictitious_beliefs, sample
-from .expectations import Evaluator, catalogue_arrays, discount_weights, stock_decay
+from sim.core import payoffs
+from sim.core.actions import act_effects, availability
+from sim.core.decisions import RULES, fictitious_beliefs, sample
+from sim.core.expectations import Evaluator, catalogue_arrays, discount_weights, stock_decay
+from sim.engine import kernels
 
 
 class NumpyBackend:
@@ -73,7 +74,7 @@ class KernelParams(NamedTuple):
     """A run's constants, in the argument order of ``kernels.decide`` (after the world, the counts
     and the step). Integer fields and ``keeps_grievance``/``ant_*`` follow from the catalogue and
     the events alone; the float fields follow from every number of the config. The ensemble
-    (``sim.ensemble``) stacks them over runs."""
+    (``sim.engine.ensemble``) stacks them over runs."""
 
     prior_weight: float
     alt_actor: np.ndarray  # (n*A,) the actor of each flattened alternative

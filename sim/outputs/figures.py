@@ -5,7 +5,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from .metrics import hedge_and_tilt  # noqa: E402
+from sim.outputs.metrics import hedge_and_tilt  # noqa: E402
 
 PNG_METADATA = {"Software": None}  # no version stamp: same run, same bytes
 

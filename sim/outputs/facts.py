@@ -4,7 +4,7 @@ lacks what the fact is about (no assassination, no prisoner, no visits)."""
 
 import numpy as np
 
-from .metrics import balance_broken_step
+from sim.outputs.metrics import balance_broken_step
 
 FACTS = {
     "muted_response": (

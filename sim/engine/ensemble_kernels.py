@@ -1,4 +1,4 @@
-"""Many runs of one scenario shape at once (``sim.ensemble``): a step of every run, and its
+"""Many runs of one scenario shape at once (``sim.engine.ensemble``): a step of every run, and its
 look-ahead with the run axis innermost.
 
 ``kernels.evaluate`` computes one run's expected utilities; most of its time goes to short
@@ -18,8 +18,8 @@ import math
 import numpy as np
 from numba import njit
 
-from . import kernels
-from .kernels import (
+from sim.engine import kernels
+from sim.engine.kernels import (
     POINTS,
     election_terms,
     expected_effects,

@@ -10,7 +10,6 @@ configuration or the design print one line and exit 2 before any run. docs/SWEEP
 details; ``sim/results.py`` the output layout.
 """
 
-import atexit
 import contextlib
 import copy
 import datetime as dt
@@ -31,13 +30,11 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import ConfigError
+from sim.errors import EXIT_FAILED, EXIT_INTERRUPTED, ConfigError
 
-CONFIG_DIR = str(Path(__file__).resolve().parent.parent / "configs")
-ROOT = Path(__file__).resolve().parent.parent
-EXIT_USAGE = 2
-EXIT_FAILED = 1
-EXIT_INTERRUPTED = 130
+from sim.scenario.compose import CONFIG_DIR
+
+ROOT = Path(__file__).resolve().parent.parent.parent  # the source tree (git_state)
 FORMAT = 1  # version of the output layout (manifest.json "format")
 
 # Keys of the sweep config that are not part of the model's config.
@@ -61,12 +58,6 @@ _SCENARIO_OVERRIDE = re.compile(r"^[+~]*scenario=")
 
 class SweepAborted(RuntimeError):
     """The executor failed (a worker died, the cluster went away); what ran is saved."""
-
-
-def fail(message: str, code: int = EXIT_USAGE):
-    """One line on stderr and exit (2 for a user mistake)."""
-    print(f"sim-sweep: error: {message}", file=sys.stderr)
-    sys.exit(code)
 
 
 def model_config(config: dict) -> dict:
@@ -168,9 +159,9 @@ class Plan:
     master_seed: int
     names: tuple  # scenario names
     configs: dict  # name -> resolved model config
-    design: object  # sim.designs.Design
-    layout: object  # sim.results.Layout
-    context: object  # sim.executors.RunContext
+    design: object  # sim.sweeps.designs.Design
+    layout: object  # sim.sweeps.store.Layout
+    context: object  # sim.sweeps.executors.RunContext
     identity: dict = field(default_factory=dict)
 
     @property
@@ -185,9 +176,9 @@ def make_plan(sweep: dict, unresolved: dict[str, dict], prepare=None) -> Plan:
     interpolations kept (so that a swept value reaches what interpolates it). ``prepare``: called
     once all is valid, while the design is drawn in another process (the executor gets ready for
     the runs there). Raises ConfigError; the design's mistakes before the scenarios'."""
-    from .designs import check_design
-    from .executors import RunContext, needs_resolution
-    from .results import Layout
+    from sim.sweeps.designs import check_design
+    from sim.sweeps.executors import RunContext, needs_resolution
+    from sim.sweeps.store import Layout
 
     options = Options.of(sweep)
     seed = sweep.get("seed", 0)
@@ -246,7 +237,7 @@ def make_plan(sweep: dict, unresolved: dict[str, dict], prepare=None) -> Plan:
 
 def build_scenarios(configs: dict[str, dict]) -> list:
     """Each scenario's validated ``BalanceScenario`` (raises ConfigError naming the scenario)."""
-    from .config import build_scenario
+    from sim.scenario.build import build_scenario
 
     scenarios = []
     for name, config in configs.items():
@@ -359,7 +350,7 @@ RUN_RULE = "run = (scenario_index * points + point) * replicates + replicate"
 
 
 def new_manifest(plan: Plan, overrides) -> dict:
-    from . import __version__
+    from sim import __version__
 
     return {
         "format": FORMAT,
@@ -391,7 +382,7 @@ def new_manifest(plan: Plan, overrides) -> dict:
 
 
 def read_manifest(folder: Path) -> dict | None:
-    from .results import MANIFEST
+    from sim.sweeps.store import MANIFEST
 
     path = folder / MANIFEST
     if not path.is_file():
@@ -423,7 +414,7 @@ def check_same(manifest: dict, plan: Plan, folder: Path) -> None:
 
 def choose_directory(out_dir: Path, plan: Plan) -> tuple[Path, dict | None]:
     """The directory to write into and its manifest (None for a new sweep), by ``resume``."""
-    from .results import RESULTS_DIR
+    from sim.sweeps.store import RESULTS_DIR
 
     manifest = read_manifest(out_dir)
     resume = plan.options.resume
@@ -489,9 +480,9 @@ def execute(plan: Plan, out_dir, overrides=(), executor=None) -> Outcome:
     """Run the plan's remaining runs into ``out_dir`` (created if needed)."""
     from tqdm import tqdm
 
-    from . import __version__
-    from .executors import chunk_size, make_executor
-    from .results import DESIGN_FILE, MANIFEST, Store, atomic_write_json, atomic_write_table
+    from sim import __version__
+    from sim.sweeps.executors import chunk_size, make_executor
+    from sim.sweeps.store import DESIGN_FILE, MANIFEST, Store, atomic_write_json, atomic_write_table
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -614,7 +605,7 @@ def run_sweep(sweep: dict, configs: dict, out_dir, overrides=(), executor=None) 
         def prepare(sample=None):
             nonlocal executor
             if executor is None:
-                from .executors import make_executor
+                from sim.sweeps.executors import make_executor
 
                 executor = make_executor(sweep.get("executor") or {"type": "local"})
             stack.enter_context(executor).prepare(sample)
@@ -683,7 +674,7 @@ def scenario_configs(sweep_unresolved: dict, choice: str, overrides, compose) ->
     return out
 
 
-def sweep(overrides, out_dir, config_dir: str = CONFIG_DIR, executor=None) -> Outcome:
+def sweep_from_overrides(overrides, out_dir, config_dir: str = CONFIG_DIR, executor=None) -> Outcome:
     """Compose ``sweep.yaml`` with Hydra ``overrides`` and run the sweep into ``out_dir`` (the
     Python face of ``sim-sweep``, used by the tests and notebooks). Raises ConfigError."""
     from hydra import compose, initialize_config_dir
@@ -701,61 +692,3 @@ def sweep(overrides, out_dir, config_dir: str = CONFIG_DIR, executor=None) -> Ou
         )
         sweep_config = OmegaConf.to_container(cfg, resolve=True)
     return run_sweep(sweep_config, configs, out_dir, overrides, executor)
-
-
-def _app():
-    import hydra
-
-    @hydra.main(version_base=None, config_path=CONFIG_DIR, config_name="sweep")
-    def app(cfg) -> None:
-        from hydra import compose
-        from hydra.core.hydra_config import HydraConfig
-        from omegaconf import OmegaConf
-
-        logging.getLogger("MESA").setLevel(logging.WARNING)
-        hc = HydraConfig.get()
-        overrides = list(hc.overrides.task)
-        try:
-            unresolved = OmegaConf.to_container(cfg, resolve=False)
-            configs = scenario_configs(
-                unresolved,
-                hc.runtime.choices.get("scenario"),
-                overrides,
-                lambda o: compose("sweep", overrides=o),
-            )
-            sweep_config = OmegaConf.to_container(cfg, resolve=True)
-            outcome = run_sweep(sweep_config, configs, hc.runtime.output_dir, overrides)
-        except ConfigError as error:
-            fail(str(error))
-        except SweepAborted as error:
-            fail(str(error), EXIT_FAILED)
-        code = report(outcome)
-        if code:
-            sys.exit(code)
-
-    return app
-
-
-def _precheck(argv: list[str]) -> None:
-    """Compose ``sweep.yaml`` once before Hydra does (sim-run's check, sim-sweep's message)."""
-    from .run import precheck
-
-    precheck(argv, "sweep", fail)
-
-
-def _freeze_at_exit() -> None:
-    """At exit the interpreter's last garbage collections walk every object of the libraries
-    imported (Hydra, Mesa, pandas, SciPy), a few hundred ms; freezing them first skips that walk.
-    An exit handler, so that it runs however the command ends and after everything is written."""
-    atexit.unregister(gc.freeze)
-    atexit.register(gc.freeze)
-
-
-def main() -> None:
-    _freeze_at_exit()
-    _precheck(sys.argv[1:])
-    _app()()
-
-
-if __name__ == "__main__":
-    main()

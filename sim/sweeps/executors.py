@@ -26,7 +26,7 @@ from typing import NamedTuple
 import numpy as np
 import pyarrow as pa
 
-from .errors import ConfigError
+from sim.errors import ConfigError
 
 EXECUTORS = ("serial", "local", "dask")
 _REUSE = None  # this process's config.Reuse: the parts of scenarios its runs share
@@ -45,7 +45,7 @@ def run_seed(master: int, index: int) -> int:
 def run_seeds(master: int, indices) -> np.ndarray:
     """:func:`run_seed` of every run index in ``indices`` (int64), hashed all at once: the same
     numbers, a small share of the cost."""
-    from .ensemble import SeedPool, uint32_words
+    from sim.engine.ensemble import SeedPool, uint32_words
 
     indices = np.asarray(indices, dtype=np.int64)
     seeds = np.empty(indices.shape, dtype=np.int64)
@@ -127,7 +127,7 @@ class RunContext:
     resolve: tuple  # per scenario: re-resolve interpolations after setting the values
     keys: tuple  # the keys of each swept parameter's path
     names: tuple  # the swept parameters' dotted paths
-    layout: object  # sim.results.Layout
+    layout: object  # sim.sweeps.store.Layout
     collect_steps: bool = False
     engine: str = "ensemble"  # ensemble: runs of one shape together; mesa: one BalanceModel each
 
@@ -205,7 +205,7 @@ class ChunkInterrupted(KeyboardInterrupt):
 def _reuse():
     global _REUSE
     if _REUSE is None:
-        from .config import Reuse
+        from sim.scenario.build import Reuse
 
         _REUSE = Reuse()
     return _REUSE
@@ -219,11 +219,12 @@ def run_chunk(ctx: RunContext, chunk) -> ChunkResult:
 
 
 def run_chunk_mesa(ctx: RunContext, chunk) -> ChunkResult:
-    """One :class:`~sim.model.BalanceModel` per run, as ``sim-run`` runs it."""
-    from . import __version__, metrics
-    from .config import build_scenario
-    from .model import run
-    from .results import flatten_summary, steps_columns
+    """One :class:`~sim.abm.model.BalanceModel` per run, as ``sim-run`` runs it."""
+    from sim import __version__
+    from sim.outputs import metrics
+    from sim.scenario.build import build_scenario
+    from sim.abm.model import run
+    from sim.sweeps.store import flatten_summary, steps_columns
 
     layout = ctx.layout
     rows = {name: [] for name in layout.schema().names}
@@ -258,10 +259,10 @@ def run_chunk_mesa(ctx: RunContext, chunk) -> ChunkResult:
 
 def run_chunk_ensemble(ctx: RunContext, chunk) -> ChunkResult:
     """The chunk's runs grouped by scenario shape, each group as one ensemble
-    (``sim.ensemble``); the rows equal :func:`run_chunk_mesa`'s. A group whose ensemble raises is
+    (``sim.engine.ensemble``); the rows equal :func:`run_chunk_mesa`'s. A group whose ensemble raises is
     run again one run at a time, so that each failing run is recorded with its own error."""
-    from .config import build_scenario
-    from .ensemble import shape_key
+    from sim.scenario.build import build_scenario
+    from sim.engine.ensemble import shape_key
 
     out = _Collected()
     groups: dict[tuple, list] = {}
@@ -309,8 +310,8 @@ class _Collected:
 
 def _run_group(ctx: RunContext, members: list, out: _Collected) -> None:
     """One ensemble of runs of one shape; each through the Mesa model if the ensemble raises."""
-    from .ensemble import run_ensemble
-    from .results import ensemble_columns
+    from sim.engine.ensemble import run_ensemble
+    from sim.sweeps.store import ensemble_columns
 
     scenarios = [m.scenario for m in members]
     try:
@@ -358,7 +359,7 @@ def _group_table(ctx: RunContext, members: list, columns: dict, rows: list) -> p
 
 def _group_steps(ctx: RunContext, members: list, record, rows: list) -> list:
     """The steps columns of a group's runs that finished."""
-    from .results import alternative_labels, record_steps
+    from sim.sweeps.store import alternative_labels, record_steps
 
     labels = alternative_labels(members[0].scenario)
     return [
@@ -436,7 +437,8 @@ def _warm_up(sample=None) -> None:
     sweep), also run it once as an ensemble, which loads the compiled kernels from Numba's cache
     (about 0.1 s). Done in the main process before forking (``prepare``), while the design is
     drawn elsewhere: the workers inherit it all rather than each doing it first."""
-    from . import ensemble, model  # noqa: F401 - Numba and the kernels
+    from sim.engine import ensemble  # noqa: F401 - Numba and the kernels
+    from sim.abm import model  # noqa: F401 - Numba and the kernels
 
     try:
         from numba.core.registry import cpu_target
@@ -556,7 +558,7 @@ class LocalExecutor(Executor):
             # no walks over the parent's objects, no copy-on-write of their pages)
             gc.freeze()
         elif mp.get_start_method() == "forkserver":
-            mp.set_forkserver_preload(["sim.executors", "sim.model", "sim.config"])
+            mp.set_forkserver_preload(["sim.sweeps.executors", "sim.abm.model", "sim.scenario.build"])
         self.method = mp.get_start_method()
         self.pool = ProcessPoolExecutor(
             max_workers=self.workers, mp_context=mp, initializer=_init_worker, initargs=(ctx,)

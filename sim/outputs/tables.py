@@ -14,8 +14,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from . import __version__, metrics
-from .actions import COMPONENTS
+from sim import __version__
+from sim.outputs import metrics
+from sim.core.actions import COMPONENTS
 
 RESULT_FILES = (
     "steps.parquet",
@@ -123,7 +124,7 @@ def _write_parquet(df: pd.DataFrame, path: Path):
 
 def write_run(model, config: dict, out_dir, seed: int, figures: bool = True) -> dict:
     """Write the run's files into ``out_dir`` atomically; return the summary."""
-    from . import plots
+    from sim.outputs import figures as plots
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .errors import ConfigError
+from sim.errors import ConfigError
 
 DESIGNS = ("grid", "lhs", "sobol", "morris")
 DESIGN_KEYS = {

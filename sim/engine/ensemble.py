@@ -12,7 +12,7 @@ Every number of a run may differ from the next run's (the constants are stacked
 ``backends.KernelParams``); each run draws from its own generator, seeded as the Mesa model
 seeds it (``numpy.random.default_rng(seed)``) and consumed in the same order (events first,
 then one uniform per state), so a run gives the same choices and numbers whether it goes
-through :class:`~sim.model.BalanceModel` or through an ensemble
+through :class:`~sim.abm.model.BalanceModel` or through an ensemble
 (``tests/test_ensemble.py``).
 """
 
@@ -21,12 +21,12 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.random.bit_generator import ISeedSequence
 
-from . import ensemble_kernels
-from .backends import KernelParams
-from .config import BalanceScenario, Reuse
-from .expectations import discount_weights, stock_decay
-from .model import acts_arrays
-from .world import WorldState, blend_salience
+from sim.abm.model import acts_arrays
+from sim.core.expectations import discount_weights, stock_decay
+from sim.core.world import WorldState, blend_salience
+from sim.engine import ensemble_kernels
+from sim.engine.backends import KernelParams
+from sim.scenario.build import BalanceScenario, Reuse
 
 # KernelParams fields fixed by the catalogue and the events (equal across a group, not stacked)
 SHARED = frozenset(

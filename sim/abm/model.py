@@ -9,15 +9,15 @@ from dataclasses import dataclass
 import mesa
 import numpy as np
 
-from . import kernels
-from .agents import StateAgent
-from .config import BalanceScenario
-from .world import WorldState
+from sim.abm.agents import StateAgent
+from sim.core.world import WorldState
+from sim.engine import kernels
+from sim.scenario.build import BalanceScenario
 
 
 @dataclass
 class EventContext:
-    """What an event needs to act on the world of one run (``sim.ensemble.EnsembleContext`` is
+    """What an event needs to act on the world of one run (``sim.engine.ensemble.EnsembleContext`` is
     the same for many runs at once)."""
 
     index: dict  # actor code -> index

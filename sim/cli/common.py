@@ -1,0 +1,90 @@
+"""What every command shares: one way to fail (one line, an exit code), and the check of the
+command line that composes the config once before Hydra does."""
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from sim.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
+from sim.scenario.compose import CONFIG_DIR
+
+__all__ = ["EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "Command", "precheck"]
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command's name, for its error lines."""
+
+    name: str
+
+    def fail(self, message: str, code: int = EXIT_USAGE):
+        """One line on stderr and exit (2 for a user mistake)."""
+        print(f"{self.name}: error: {message}", file=sys.stderr)
+        sys.exit(code)
+
+    def precheck(self, argv: list[str], config_name: str) -> None:
+        """:func:`precheck` with this command's :meth:`fail`."""
+        precheck(argv, config_name, self.fail)
+
+
+def _split_argv(argv: list[str]):
+    """Overrides, extra config directories and whether this is a multirun (-m, --multirun or
+    hydra.mode=MULTIRUN) from the command line, or None when a flag other than --config-dir and
+    --multirun asks Hydra for something else (--help, --cfg ...)."""
+    overrides, dirs, multirun, k = [], [], False, 0
+    while k < len(argv):
+        arg = argv[k]
+        if arg in ("--config-dir", "-cd"):
+            dirs.append(argv[k + 1] if k + 1 < len(argv) else "")
+            k += 2
+            continue
+        if arg.startswith("--config-dir="):
+            dirs.append(arg.split("=", 1)[1])
+        elif arg in ("-m", "--multirun"):
+            multirun = True
+        elif arg.startswith("-"):
+            return None
+        elif arg.replace(" ", "").upper() == "HYDRA.MODE=MULTIRUN":
+            multirun = True
+        elif not arg.startswith("hydra."):
+            overrides.append(arg)
+        k += 1
+    return overrides, dirs, multirun
+
+
+def _jobs(overrides: list[str]) -> list[list[str]]:
+    """The override lists of the jobs a multirun launches: Hydra's basic sweeper expands
+    ``key=a,b``, ``range()``, ``choice()``, ``glob()`` into their product the same way."""
+    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+    from hydra.core.global_hydra import GlobalHydra
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    parser = OverridesParser.create(config_loader=GlobalHydra.instance().config_loader())
+    return BasicSweeper.split_arguments(parser.parse_overrides(overrides), None)[0]
+
+
+def precheck(argv: list[str], config_name: str, on_error) -> None:
+    """Compose the config once before Hydra does, so that a bad override (an unknown key, an
+    unknown option of a config group, a scenario file that is not YAML) is one line and exit 2
+    rather than Hydra's traceback-like exit 1. In a multirun, every job's overrides are composed,
+    so that no job runs when one of them would fail. Used by sim-run and sim-sweep."""
+    split = _split_argv(argv)
+    if split is None:
+        return
+    overrides, dirs, multirun = split
+    from hydra import compose, initialize_config_dir
+
+    searchpath = []
+    if dirs:
+        paths = ",".join(f"file://{Path(d).resolve()}" for d in dirs)
+        searchpath = [f"hydra.searchpath=[{paths}]"]
+    try:
+        with initialize_config_dir(config_dir=CONFIG_DIR, version_base=None):
+            for job in _jobs(overrides) if multirun else [overrides]:
+                compose(config_name, overrides=[*job, *searchpath])
+    except Exception as error:  # any failure to compose is a mistake in the configuration
+        text = " ".join(str(error).split())
+        cause = error.__cause__
+        if cause is not None and str(cause).split():
+            text += f" ({' '.join(str(cause).split()[:30])})"
+        on_error(text)
