@@ -5,8 +5,6 @@ exceptions are listed here, each with its reason."""
 import ast
 from pathlib import Path
 
-import pytest
-
 SIM = Path(__file__).resolve().parent.parent / "sim"
 MAX_PARAMS = 12
 MAX_LINES = 80
