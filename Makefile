@@ -1,41 +1,57 @@
 # Two commands do everything on a fresh machine: `make run` and `make test`.
-# Each builds .venv on first use from requirements.lock (plain name==version pins),
-# with uv when it is on PATH, else with `python3 -m uv` after installing uv with pip.
+# Each builds .venv on first use, with uv when it is on PATH, else with `python3 -m uv` after
+# installing uv with pip. requirements.lock pins every package of every purpose (plain
+# name==version lines); each target installs only its own group, constrained by the lock:
+#   make run   the package and what running needs (pyproject.toml dependencies), then compiles
+#              the Numba kernels into their cache, so the first command is not slower
+#   make test  adds the `test` extra: pytest, hypothesis, ruff, import-linter, pygambit, nashpy
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
 UV     := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
+RUN_STAMP  := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
 ARGS   ?=
+SOURCES := sim tests benchmarks experiments
 
-.PHONY: run test lint bench facts clean
+.PHONY: run test lint bench facts baseline clean
 
-run: $(STAMP)
+run: $(RUN_STAMP)
 	$(BIN)/sim-run $(ARGS)
 
-test: $(STAMP)
-	$(BIN)/ruff check sim tests benchmarks experiments
+test: $(TEST_STAMP)
+	$(BIN)/ruff check $(SOURCES)
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest $(ARGS)
 
-lint: $(STAMP)
-	$(BIN)/ruff check sim tests benchmarks experiments
-	$(BIN)/ruff format --check sim tests benchmarks experiments
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check $(SOURCES)
+	$(BIN)/ruff format --check $(SOURCES)
+	$(BIN)/lint-imports --no-cache
 
-bench: $(STAMP)
+bench: $(RUN_STAMP)
 	$(BIN)/python benchmarks/bench_run.py
 
-facts: $(STAMP)
+facts: $(RUN_STAMP)
 	$(BIN)/python experiments/jan2020_stylized_facts.py $(ARGS)
 
-$(STAMP): requirements.lock pyproject.toml
+# Regenerate the golden baseline (tests/baseline/): only on purpose, in a commit that says why.
+baseline: $(TEST_STAMP)
+	$(BIN)/python tests/test_baselines.py
+
+$(RUN_STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || \
 	  { echo "error: Python 3.12 or newer is needed as '$(PYTHON)' (.python-version asks pyenv for 3.12)"; exit 1; }
 	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m uv --version >/dev/null 2>&1 || \
 	  $(PYTHON) -m pip install --quiet uv
 	$(UV) venv --allow-existing --python "$$($(PYTHON) -c 'import sys; print(sys.executable)')" $(VENV)
-	$(UV) pip install --compile-bytecode --python $(BIN)/python -r requirements.lock
-	$(UV) pip install --python $(BIN)/python --no-deps -e .
-	@touch $(STAMP)
+	$(UV) pip install --compile-bytecode --python $(BIN)/python -c requirements.lock -e .
+	$(BIN)/python -m sim.cli.warm
+	@touch $(RUN_STAMP)
+
+$(TEST_STAMP): $(RUN_STAMP)
+	$(UV) pip install --compile-bytecode --python $(BIN)/python -c requirements.lock -e ".[test]"
+	@touch $(TEST_STAMP)
 
 clean:
-	rm -rf $(VENV) outputs multirun .pytest_cache .ruff_cache
+	rm -rf $(VENV) outputs multirun sweeps results .pytest_cache .ruff_cache .import_linter_cache

@@ -23,7 +23,6 @@ from hydra import compose, initialize_config_dir
 from omegaconf import OmegaConf
 from tqdm import tqdm
 
-from sim import __version__
 from sim.abm.model import run
 from sim.outputs.facts import (
     FACTS,
@@ -34,6 +33,7 @@ from sim.outputs.facts import (
     wilson_interval,
 )
 from sim.scenario.build import build_scenario
+from sim.version import __version__
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ("jan2020", "no_visits", "incumbent_loses", "no_assassination")

@@ -13,7 +13,8 @@ seeds), ``outputs`` (tables, metrics, figures), ``abm`` (the Mesa shell), ``swee
 executors, the results store), ``cli`` (the commands).
 """
 
-__version__ = "0.1.0"
+from sim.version import __version__
+
 __all__ = ["__version__", "compose", "run_model", "run_sweep"]
 
 

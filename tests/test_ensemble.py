@@ -10,7 +10,6 @@ import pytest
 from conftest import default_config
 from omegaconf import OmegaConf
 
-from sim import __version__
 from sim import run_sweep as sweep
 from sim.abm.model import run
 from sim.engine.ensemble import (
@@ -32,6 +31,7 @@ from sim.sweeps.store import (
     load_failures,
     load_results,
 )
+from sim.version import __version__
 
 SCENARIOS = sorted(
     p.stem for p in (Path(__file__).parent.parent / "configs/scenario").glob("*.yaml")

@@ -18,7 +18,6 @@ from conftest import default_config
 from hydra import compose, initialize_config_dir
 from omegaconf import OmegaConf
 
-from sim import __version__
 from sim import run_sweep as sweep
 from sim.abm.model import run
 from sim.errors import ConfigError
@@ -27,6 +26,7 @@ from sim.scenario.build import Reuse, build_scenario
 from sim.scenario.compose import CONFIG_DIR
 from sim.sweeps.executors import run_seed, run_seeds, with_values
 from sim.sweeps.store import flatten_summary, load_failures, load_results
+from sim.version import __version__
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = ["design=lhs", "design.n=20", "replicates=2", "seed=11"]  # 40 runs, twelve parameters

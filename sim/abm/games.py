@@ -26,10 +26,10 @@ from pathlib import Path
 import mesa
 import numpy as np
 
-from sim import __version__
 from sim.abm.agents import StateAgent
 from sim.core.decisions import RULES, fictitious_beliefs, sample
 from sim.scenario.game import ROLES, GameScenario, build_game  # noqa: F401 - build_game: re-exported
+from sim.version import __version__
 
 RESULT_FILES = ("steps.parquet", "figures/frequencies.png", "summary.json")
 

@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim import __version__
+from sim.version import __version__
 from sim.outputs import metrics
 from sim.core.actions import COMPONENTS
 

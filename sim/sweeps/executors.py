@@ -220,7 +220,7 @@ def run_chunk(ctx: RunContext, chunk) -> ChunkResult:
 
 def run_chunk_mesa(ctx: RunContext, chunk) -> ChunkResult:
     """One :class:`~sim.abm.model.BalanceModel` per run, as ``sim-run`` runs it."""
-    from sim import __version__
+    from sim.version import __version__
     from sim.outputs import metrics
     from sim.scenario.build import build_scenario
     from sim.abm.model import run

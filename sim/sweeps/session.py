@@ -350,7 +350,7 @@ RUN_RULE = "run = (scenario_index * points + point) * replicates + replicate"
 
 
 def new_manifest(plan: Plan, overrides) -> dict:
-    from sim import __version__
+    from sim.version import __version__
 
     return {
         "format": FORMAT,
@@ -480,7 +480,7 @@ def execute(plan: Plan, out_dir, overrides=(), executor=None) -> Outcome:
     """Run the plan's remaining runs into ``out_dir`` (created if needed)."""
     from tqdm import tqdm
 
-    from sim import __version__
+    from sim.version import __version__
     from sim.sweeps.executors import chunk_size, make_executor
     from sim.sweeps.store import DESIGN_FILE, MANIFEST, Store, atomic_write_json, atomic_write_table
 
