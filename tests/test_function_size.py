@@ -23,7 +23,6 @@ ALLOWED: dict[str, str] = {
     "sim.engine.kernels:write_advance": "pending: arguments being grouped",
     "sim.engine.kernels:write_availability": "pending: arguments being grouped",
     "sim.engine.kernels:write_effects": "pending: arguments being grouped",
-    "sim.sweeps.session:execute": "pending: becoming a class",
 }
 
 # The compiled functions Python calls (the rest are called only from other compiled functions).

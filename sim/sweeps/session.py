@@ -16,7 +16,6 @@ import datetime as dt
 import gc
 import hashlib
 import json
-import logging
 import multiprocessing
 import os
 import re
@@ -31,7 +30,6 @@ from pathlib import Path
 import numpy as np
 
 from sim.errors import EXIT_FAILED, EXIT_INTERRUPTED, ConfigError
-
 from sim.scenario.compose import CONFIG_DIR
 
 ROOT = Path(__file__).resolve().parent.parent.parent  # the source tree (git_state)
@@ -476,125 +474,155 @@ def show_progress(option) -> bool:
     return sys.stderr.isatty() and not ci
 
 
-def execute(plan: Plan, out_dir, overrides=(), executor=None) -> Outcome:
-    """Run the plan's remaining runs into ``out_dir`` (created if needed)."""
-    from tqdm import tqdm
+class SweepSession:
+    """One session of a sweep: what this command runs of the plan into one folder, with its
+    store, its manifest record and its progress bar. ``run()`` does it all once."""
 
-    from sim.version import __version__
-    from sim.sweeps.executors import chunk_size, make_executor
-    from sim.sweeps.store import DESIGN_FILE, MANIFEST, Store, atomic_write_json, atomic_write_table
+    def __init__(self, plan: Plan, out_dir, overrides=(), executor=None):
+        out_dir = Path(out_dir)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        self.out_dir, self.manifest = choose_directory(out_dir, plan)
+        self.plan, self.overrides = plan, overrides
+        self.executor = executor
+        self.ran = 0  # runs executed (with results or failed)
+        self.ran_ok = 0  # runs of this session with results
+        self.n_results = 0  # runs with results from earlier sessions
+        self.record: dict = {}
+        self.store = None
 
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    out_dir, manifest = choose_directory(out_dir, plan)
-    if executor is None:
-        executor = make_executor(plan.config.get("executor") or {"type": "local"})
-    with executor:
-        if hasattr(executor, "connect"):
-            executor.connect()  # an unreachable scheduler is a mistake found before any run
-        store = Store(out_dir, plan.layout, collect_steps=plan.options.collect == "steps")
+    def run(self) -> Outcome:
+        """Run the plan's remaining runs (created folder, resumed store, manifest kept current)."""
+        if self.executor is None:
+            from sim.sweeps.executors import make_executor
+
+            self.executor = make_executor(self.plan.config.get("executor") or {"type": "local"})
+        with self.executor:
+            if hasattr(self.executor, "connect"):
+                self.executor.connect()  # an unreachable scheduler: a mistake found before runs
+            todo = self._open()
+            self.save("running")
+            start = time.perf_counter()
+            interrupted = self._run(todo, start) if todo.size else False
+            self.store.flush()
+            seconds = time.perf_counter() - start
+            self.record.update(finished=now(), seconds=round(seconds, 3), ran=self.ran)
+            done = self.n_results + self.ran_ok
+            complete = done + len(self.store.failures) == self.plan.total
+            self.save("complete" if complete and not interrupted else "incomplete")
+        return Outcome(
+            self.out_dir, self.plan.total, done, len(self.store.failures), self.ran, seconds,
+            interrupted,
+        )  # fmt: skip
+
+    def _open(self) -> np.ndarray:
+        """Scan the store, start or continue the manifest, write the design; the runs to do."""
+        from sim.sweeps.store import DESIGN_FILE, Store, atomic_write_table
+        from sim.version import __version__
+
+        plan = self.plan
+        self.store = Store(self.out_dir, plan.layout, collect_steps=plan.options.collect == "steps")
         try:
-            done, n_results = store.scan(plan.total, plan.options.retry_failed)
+            done, self.n_results = self.store.scan(plan.total, plan.options.retry_failed)
         except RuntimeError as error:
-            raise ConfigError("hydra.run.dir", str(out_dir), str(error)) from None
-        manifest = manifest or new_manifest(plan, overrides)
-        if not (out_dir / DESIGN_FILE).is_file():
+            raise ConfigError("hydra.run.dir", str(self.out_dir), str(error)) from None
+        self.manifest = self.manifest or new_manifest(plan, self.overrides)
+        if not (self.out_dir / DESIGN_FILE).is_file():
             import pyarrow as pa
 
             points = plan.design.points.reset_index(names="point")
             atomic_write_table(
-                out_dir / DESIGN_FILE, pa.Table.from_pandas(points, preserve_index=False)
+                self.out_dir / DESIGN_FILE, pa.Table.from_pandas(points, preserve_index=False)
             )
         todo = np.flatnonzero(~done)
-        session = {
+        sessions = self.manifest["sessions"]
+        self.record = {
             "started": now(),
             "executor": None,
             "runs": int(todo.size),
             "version": __version__,
-            "git": git_state() if manifest["sessions"] else manifest["git"],
+            "git": git_state() if sessions else self.manifest["git"],
         }
-        manifest["sessions"].append(session)
+        sessions.append(self.record)
+        return todo
 
-        def save(status):
-            failed = len(store.failures)
-            done_now = n_results + ran_ok[0]
-            manifest.update(status=status, updated=now())
-            manifest["runs"] = {
-                "total": plan.total,
-                "done": done_now,
-                "failed": failed,
-                "pending": plan.total - done_now - failed,
-            }
-            atomic_write_json(out_dir / MANIFEST, manifest)
+    def save(self, status: str) -> None:
+        """The manifest, with this status and the current counts, written atomically."""
+        from sim.sweeps.store import MANIFEST, atomic_write_json
 
-        ran_ok = [0]
-        save("running")
-        start = time.perf_counter()
-        interrupted = False
-        ran = 0
-        if todo.size:
-            executor.start(plan.context)
-            size = chunk_size(plan.options.chunk_size, int(todo.size), executor.workers)
-            session["executor"] = {**executor.describe(), "chunk_size": size}
-            values = PointValues(plan.design, plan.options.replicates)
+        failed, done = len(self.store.failures), self.n_results + self.ran_ok
+        self.manifest.update(status=status, updated=now())
+        self.manifest["runs"] = {
+            "total": self.plan.total,
+            "done": done,
+            "failed": failed,
+            "pending": self.plan.total - done - failed,
+        }
+        atomic_write_json(self.out_dir / MANIFEST, self.manifest)
 
-            def chunks():
-                for k in range(0, todo.size, size):
-                    batch = todo[k : k + size]
-                    yield list(zip(batch.tolist(), values.of(batch), strict=True))
+    def _chunks(self, todo: np.ndarray, size: int):
+        values = PointValues(self.plan.design, self.plan.options.replicates)
+        for k in range(0, todo.size, size):
+            batch = todo[k : k + size]
+            yield list(zip(batch.tolist(), values.of(batch), strict=True))
 
-            bar = tqdm(
-                total=plan.total,
-                initial=plan.total - int(todo.size),
-                unit="run",
-                disable=not show_progress(plan.options.progress),
-                file=sys.stderr,
-                dynamic_ncols=True,
-                smoothing=0.05,
-            )
-            last_flush = time.monotonic()
+    def _take(self, result, bar) -> None:
+        self.store.add(result.table, result.failures, result.steps)
+        self.ran += result.runs
+        self.ran_ok += result.table.num_rows
+        bar.update(result.runs)
 
-            def take(result):
-                nonlocal ran
-                store.add(result.table, result.failures, result.steps)
-                ran += result.runs
-                ran_ok[0] += result.table.num_rows
-                bar.update(result.runs)
+    def _run(self, todo: np.ndarray, start: float) -> bool:
+        """Run ``todo`` on the executor, flushing parts as they fill; whether interrupted."""
+        from tqdm import tqdm
 
-            try:
-                for result in executor.imap(chunks()):
-                    take(result)
-                    if (
-                        store.buffered >= plan.options.part_rows
-                        or time.monotonic() - last_flush >= plan.options.flush_seconds
-                    ):
-                        store.flush()
-                        save("running")
-                        last_flush = time.monotonic()
-            except KeyboardInterrupt:  # keep the chunks already running (a second Ctrl-C: not)
-                interrupted = True
-                with contextlib.suppress(KeyboardInterrupt):
-                    for result in executor.drain():
-                        take(result)
-            except Exception as error:  # a worker died or the cluster went away: keep what ran
-                store.flush()
-                session.update(finished=now(), seconds=round(time.perf_counter() - start, 3))
-                save("incomplete")
-                raise SweepAborted(
-                    f"the {executor.name} executor failed ({type(error).__name__}: "
-                    f"{' '.join(str(error).split())[:300]}); {ran_ok[0]} runs of this session are "
-                    "saved; rerun the same command to resume"
-                ) from error
-            finally:
-                bar.close()
-        store.flush()
-        seconds = time.perf_counter() - start
-        session.update(finished=now(), seconds=round(seconds, 3), ran=ran)
-        complete = n_results + ran_ok[0] + len(store.failures) == plan.total
-        save("complete" if complete and not interrupted else "incomplete")
-    return Outcome(
-        out_dir, plan.total, n_results + ran_ok[0], len(store.failures), ran, seconds, interrupted
-    )
+        from sim.sweeps.executors import chunk_size
+
+        plan, executor = self.plan, self.executor
+        executor.start(plan.context)
+        size = chunk_size(plan.options.chunk_size, int(todo.size), executor.workers)
+        self.record["executor"] = {**executor.describe(), "chunk_size": size}
+        bar = tqdm(
+            total=plan.total,
+            initial=plan.total - int(todo.size),
+            unit="run",
+            disable=not show_progress(plan.options.progress),
+            file=sys.stderr,
+            dynamic_ncols=True,
+            smoothing=0.05,
+        )
+        last_flush = time.monotonic()
+        try:
+            for result in executor.imap(self._chunks(todo, size)):
+                self._take(result, bar)
+                if (
+                    self.store.buffered >= plan.options.part_rows
+                    or time.monotonic() - last_flush >= plan.options.flush_seconds
+                ):
+                    self.store.flush()
+                    self.save("running")
+                    last_flush = time.monotonic()
+        except KeyboardInterrupt:  # keep the chunks already running (a second Ctrl-C: not)
+            with contextlib.suppress(KeyboardInterrupt):
+                for result in executor.drain():
+                    self._take(result, bar)
+            return True
+        except Exception as error:  # a worker died or the cluster went away: keep what ran
+            self.store.flush()
+            self.record.update(finished=now(), seconds=round(time.perf_counter() - start, 3))
+            self.save("incomplete")
+            raise SweepAborted(
+                f"the {executor.name} executor failed ({type(error).__name__}: "
+                f"{' '.join(str(error).split())[:300]}); {self.ran_ok} runs of this session are "
+                "saved; rerun the same command to resume"
+            ) from error
+        finally:
+            bar.close()
+        return False
+
+
+def execute(plan: Plan, out_dir, overrides=(), executor=None) -> Outcome:
+    """Run the plan's remaining runs into ``out_dir`` (created if needed)."""
+    return SweepSession(plan, out_dir, overrides, executor).run()
 
 
 def run_sweep(sweep: dict, configs: dict, out_dir, overrides=(), executor=None) -> Outcome:
@@ -674,7 +702,9 @@ def scenario_configs(sweep_unresolved: dict, choice: str, overrides, compose) ->
     return out
 
 
-def sweep_from_overrides(overrides, out_dir, config_dir: str = CONFIG_DIR, executor=None) -> Outcome:
+def sweep_from_overrides(
+    overrides, out_dir, config_dir: str = CONFIG_DIR, executor=None
+) -> Outcome:
     """Compose ``sweep.yaml`` with Hydra ``overrides`` and run the sweep into ``out_dir`` (the
     Python face of ``sim-sweep``, used by the tests and notebooks). Raises ConfigError."""
     from hydra import compose, initialize_config_dir
