@@ -17,10 +17,6 @@ look-ahead. Smooth (logit) fictitious play converges to the logit quantal respon
 in 2x2 games where that equilibrium is stable (docs/GAMES.md).
 """
 
-import json
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import mesa
@@ -257,33 +253,21 @@ def frequencies_figure(model: GameModel, path: Path):
 
 def write_game(model: GameModel, config: dict, out_dir, seed: int) -> dict:
     """Write steps.parquet, figures/frequencies.png (when ``outputs.figures``) and summary.json
-    into ``out_dir`` atomically (a hidden staging folder, moved into place, summary.json last);
-    return the summary."""
+    into ``out_dir`` atomically (``sim.outputs.atomic.StagedResult``); return the summary."""
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
+    from sim.outputs.atomic import StagedResult
     from sim.outputs.tables import config_hash
 
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     figures = bool((config.get("outputs") or {}).get("figures", True))
     result = summary(model, seed, config_hash(config))
-    staging = Path(tempfile.mkdtemp(prefix=".partial-", dir=out_dir))
-    try:
-        table = pa.Table.from_pandas(steps_table(model), preserve_index=False)
-        pq.write_table(table, staging / "steps.parquet")
-        written = ["steps.parquet"]
+    with StagedResult(out_dir) as staged:
+        staged.write_table(
+            "steps.parquet", pa.Table.from_pandas(steps_table(model), preserve_index=False)
+        )
         if figures:
-            (staging / "figures").mkdir()
-            frequencies_figure(model, staging / "figures/frequencies.png")
-            written.append("figures/frequencies.png")
-        (staging / "summary.json").write_text(json.dumps(result, indent=2) + "\n")
-        (out_dir / "summary.json").unlink(missing_ok=True)  # no old summary beside new tables
-        for name in [*written, "summary.json"]:  # summary last: it marks a whole result
-            (out_dir / name).parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging / name, out_dir / name)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+            frequencies_figure(model, staged.path("figures/frequencies.png"))
+        staged.commit(result)
     return result
 
 

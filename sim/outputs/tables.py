@@ -17,6 +17,7 @@ import pyarrow.parquet as pq
 from sim.version import __version__
 from sim.outputs import metrics
 from sim.core.actions import COMPONENTS
+from sim.outputs.atomic import StagedResult
 
 RESULT_FILES = (
     "steps.parquet",
@@ -123,33 +124,21 @@ def _write_parquet(df: pd.DataFrame, path: Path):
 
 
 def write_run(model, config: dict, out_dir, seed: int, figures: bool = True) -> dict:
-    """Write the run's files into ``out_dir`` atomically; return the summary."""
+    """Write the run's files into ``out_dir`` atomically (:class:`StagedResult`); return the
+    summary."""
     from sim.outputs import figures as plots
 
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     summary = metrics.summary(model, seed, config_hash(config), __version__)
-    staging = Path(tempfile.mkdtemp(prefix=".partial-", dir=out_dir))
-    try:
+    with StagedResult(out_dir) as result:
         steps = steps_table(model)
-        _write_parquet(steps, staging / "steps.parquet")
-        _write_parquet(decisions_table(model), staging / "decisions.parquet")
-        _write_parquet(events_table(model), staging / "events.parquet")
-        written = ["steps.parquet", "decisions.parquet", "events.parquet"]
+        _write_parquet(steps, result.path("steps.parquet"))
+        _write_parquet(decisions_table(model), result.path("decisions.parquet"))
+        _write_parquet(events_table(model), result.path("events.parquet"))
         if figures:
-            (staging / "figures").mkdir()
             codes = list(model.structure.codes)
             b, *rivals = model.scenario.balancer
-            plots.relations(
-                steps, model.record.events, b, rivals, codes, staging / "figures/relations.png"
-            )
-            plots.payoffs(steps, model.record.events, codes, staging / "figures/payoffs.png")
-            written += ["figures/relations.png", "figures/payoffs.png"]
-        (staging / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
-        (out_dir / "summary.json").unlink(missing_ok=True)  # no old summary beside new tables
-        for name in written + ["summary.json"]:  # summary last: its presence marks a whole result
-            (out_dir / name).parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging / name, out_dir / name)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+            events = model.record.events
+            plots.relations(steps, events, b, rivals, codes, result.path("figures/relations.png"))
+            plots.payoffs(steps, events, codes, result.path("figures/payoffs.png"))
+        result.commit(summary)
     return summary

@@ -516,7 +516,8 @@ class SweepSession:
 
     def _open(self) -> np.ndarray:
         """Scan the store, start or continue the manifest, write the design; the runs to do."""
-        from sim.sweeps.store import DESIGN_FILE, Store, atomic_write_table
+        from sim.outputs.atomic import atomic_write_table
+        from sim.sweeps.store import DESIGN_FILE, Store
         from sim.version import __version__
 
         plan = self.plan
@@ -547,7 +548,8 @@ class SweepSession:
 
     def save(self, status: str) -> None:
         """The manifest, with this status and the current counts, written atomically."""
-        from sim.sweeps.store import MANIFEST, atomic_write_json
+        from sim.outputs.atomic import atomic_write_json
+        from sim.sweeps.store import MANIFEST
 
         failed, done = len(self.store.failures), self.n_results + self.ran_ok
         self.manifest.update(status=status, updated=now())

@@ -26,6 +26,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.core.actions import COMPONENTS
+from sim.outputs.atomic import atomic_write_json, atomic_write_table  # noqa: F401 - re-exported
 
 MANIFEST = "manifest.json"
 DESIGN_FILE = "design.parquet"
@@ -281,28 +282,6 @@ def ensemble_columns(record, scenario, layout: Layout) -> tuple[dict, dict]:
 
 # ---------------------------------------------------------------------------------------------
 # Files
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    tmp = path.parent / f".{path.name}.{os.getpid()}.tmp"
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-
-
-def atomic_write_json(path: Path, payload: dict) -> None:
-    text = json.dumps(payload, indent=2, sort_keys=False, default=str) + "\n"
-    atomic_write_bytes(path, text.encode())
-
-
-def atomic_write_table(path: Path, table: pa.Table) -> None:
-    tmp = path.parent / f".{path.name}.{os.getpid()}.tmp"
-    pq.write_table(table, tmp)
-    with open(tmp, "rb") as f:
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
 
 
 def part_numbers(folder: Path) -> dict[int, Path]:
