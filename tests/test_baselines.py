@@ -81,13 +81,13 @@ def run_tables(overrides: list[str]) -> tuple[dict, dict]:
     config = sim.compose(overrides)
     model = sim.run_model(config)
     if config.scenario.get("payoffs") is not None:
-        return {"steps": games.steps_table(model)}, games.summary(model, config.seed, "")
+        return {"steps": games.game_steps_table(model)}, games.game_summary(model, config.seed, "")
     frames = {
         "steps": steps_table(model),
         "decisions": decisions_table(model),
         "events": events_table(model),
     }
-    return frames, metrics.summary(model, config.seed, "", "")
+    return frames, metrics.run_summary(model, config.seed, "", "")
 
 
 def run_case(scenario: str, seed: int, rule: str) -> dict:

@@ -66,7 +66,7 @@ def qre_run(name, lam, overrides=()):
     """One logit run of a game as its scenario file sets it (seed 0): (steps, the action shares
     over the second half, pygambit's QRE), each as [row player's, column player's]."""
     game = game_of(name, "decision=logit", f"decision.lam={lam}", "seed=0", *overrides)
-    summary = games.summary(games.run_game(game), 0, "test")
+    summary = games.game_summary(games.run_game(game), 0, "test")
     return game.steps, frequencies(summary), logit_qre(game, lam)
 
 
@@ -162,7 +162,7 @@ def test_asymmetric_inspection_game_matches_pygambit_qre():
 def run_best_response(name, *overrides, steps=2000):
     game = game_of(name, "decision=best_response", f"scenario.steps={steps}", *overrides)
     model = games.run_game(game)
-    return game, model, games.summary(model, 0, "test")
+    return game, model, games.game_summary(model, 0, "test")
 
 
 def test_prisoners_dilemma_best_response_ends_in_mutual_defection():
@@ -210,7 +210,7 @@ def test_games_need_not_be_two_by_two():
     assert list(summary["action_frequencies"]["RUS"]) == ["cooperate", "go_alone", "defect"]
     assert set(games.pure_nash(*game.payoffs)) == pure_equilibria(game)
     assert model.record.choice[:, 0].max() <= 2 and model.record.choice[:, 1].max() <= 1
-    table = games.steps_table(model)
+    table = games.game_steps_table(model)
     assert table.loc[table["actor"] == "ISR", "p_defect"].isna().all()
     assert np.allclose(table.loc[table["actor"] == "RUS", "p_defect"].to_numpy(), 0.0)
 

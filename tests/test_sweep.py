@@ -77,7 +77,7 @@ def direct_row(overrides, values: dict, run_index: int, seed: int, config_dir=CO
     config = OmegaConf.to_container(cfg, resolve=True)
     config["seed"] = run_seed(seed, run_index)
     model = run(build_scenario(config))
-    return model, metrics.summary(model, config["seed"], "", __version__)
+    return model, metrics.run_summary(model, config["seed"], "", __version__)
 
 
 @pytest.fixture(scope="module")

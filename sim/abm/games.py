@@ -132,7 +132,7 @@ def second_half(steps: int) -> slice:
     return slice(steps // 2, steps)
 
 
-def summary(model: GameModel, seed: int, config_hash: str) -> dict:
+def game_summary(model: GameModel, seed: int, config_hash: str) -> dict:
     g, r = model.game, model.record
     codes, (row_labels, col_labels) = g.codes, g.actions
     half = second_half(g.steps)
@@ -178,7 +178,7 @@ def summary(model: GameModel, seed: int, config_hash: str) -> dict:
     }
 
 
-def steps_table(model: GameModel):
+def game_steps_table(model: GameModel):
     """One row per step and player: the action, its probability, every action's probability and
     expected payoff (columns ``p_<label>``, ``eu_<label>``; empty for the other player's labels)
     and the realised payoff."""
@@ -260,10 +260,10 @@ def write_game(model: GameModel, config: dict, out_dir, seed: int) -> dict:
     from sim.outputs.tables import config_hash
 
     figures = bool((config.get("outputs") or {}).get("figures", True))
-    result = summary(model, seed, config_hash(config))
+    result = game_summary(model, seed, config_hash(config))
     with StagedResult(out_dir) as staged:
         staged.write_table(
-            "steps.parquet", pa.Table.from_pandas(steps_table(model), preserve_index=False)
+            "steps.parquet", pa.Table.from_pandas(game_steps_table(model), preserve_index=False)
         )
         if figures:
             frequencies_figure(model, staged.path("figures/frequencies.png"))

@@ -50,7 +50,7 @@ def event_escalations(events, table) -> int:
     )
 
 
-def summary(model, seed: int, config_hash: str, version: str) -> dict:
+def run_summary(model, seed: int, config_hash: str, version: str) -> dict:
     """The keys of summary.json (docs/MODEL.md, "Outputs")."""
     s, r, codes = model.structure, model.record, list(model.structure.codes)
     b, r1, r2 = (s.index[c] for c in model.scenario.balancer)

@@ -128,7 +128,7 @@ def write_run(model, config: dict, out_dir, seed: int, figures: bool = True) -> 
     summary."""
     from sim.outputs import figures as plots
 
-    summary = metrics.summary(model, seed, config_hash(config), __version__)
+    summary = metrics.run_summary(model, seed, config_hash(config), __version__)
     with StagedResult(out_dir) as result:
         steps = steps_table(model)
         _write_parquet(steps, result.path("steps.parquet"))

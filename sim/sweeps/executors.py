@@ -237,7 +237,7 @@ def run_chunk_mesa(ctx: RunContext, chunk) -> ChunkResult:
             try:
                 config, _ = ctx.config_of(index, values, seed)
                 model = run(build_scenario(config, _reuse()))
-                summary = metrics.summary(model, seed, "", __version__)
+                summary = metrics.run_summary(model, seed, "", __version__)
                 metric_row = flatten_summary(summary, layout)
                 if ctx.collect_steps:
                     steps.append(steps_columns(model, index, layout.codes))
