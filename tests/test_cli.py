@@ -118,3 +118,22 @@ def test_all_zero_weights_exit_2(tmp_path):
     assert proc.returncode == 2
     assert "actors.IRN.weights=" in proc.stderr and "zero" in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_help_names_only_the_groups_each_command_uses(tmp_path):
+    run_help = subprocess.run(
+        [str(SIM_RUN), "--help"], capture_output=True, text=True, cwd=tmp_path, timeout=120
+    )
+    sweep_help = subprocess.run(
+        [str(SIM_RUN.parent / "sim-sweep"), "--help"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert run_help.returncode == 0 and sweep_help.returncode == 0
+    groups = {
+        text.split("== Config groups")[1].split("== Examples")[0] for text in (run_help.stdout,)
+    }.pop()
+    assert "decision:" in groups and "design:" not in groups and "executor:" not in groups
+    assert "design: grid, lhs, sobol, morris" in sweep_help.stdout
