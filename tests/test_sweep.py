@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import default_config
-from hydra import compose, initialize_config_dir
 from omegaconf import OmegaConf
 
 from sim import run_sweep as sweep
@@ -23,7 +22,7 @@ from sim.abm.model import run
 from sim.errors import ConfigError
 from sim.outputs import metrics
 from sim.scenario.build import Reuse, build_scenario
-from sim.scenario.compose import CONFIG_DIR
+from sim.scenario.compose import CONFIG_DIR, composer
 from sim.sweeps.executors import run_seed, run_seeds, with_values
 from sim.sweeps.store import flatten_summary, load_failures, load_results
 from sim.version import __version__
@@ -70,8 +69,8 @@ def test_run_seeds_equal_run_seed(master):
 
 def direct_row(overrides, values: dict, run_index: int, seed: int, config_dir=CONFIG_DIR):
     """One run computed without the sweep engine: compose, set the values and the run's seed."""
-    with initialize_config_dir(config_dir=config_dir, version_base=None):
-        cfg = compose("config", overrides=list(overrides))
+    with composer(config_dir) as compose:
+        cfg = compose("config", overrides)
     for path, value in values.items():
         OmegaConf.update(cfg, path, value, merge=False)
     config = OmegaConf.to_container(cfg, resolve=True)

@@ -3,10 +3,9 @@ command line that composes the config once before Hydra does."""
 
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 from sim.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
-from sim.scenario.compose import CONFIG_DIR
+from sim.scenario.compose import composer
 
 __all__ = ["EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "Command", "precheck"]
 
@@ -72,16 +71,10 @@ def precheck(argv: list[str], config_name: str, on_error) -> None:
     if split is None:
         return
     overrides, dirs, multirun = split
-    from hydra import compose, initialize_config_dir
-
-    searchpath = []
-    if dirs:
-        paths = ",".join(f"file://{Path(d).resolve()}" for d in dirs)
-        searchpath = [f"hydra.searchpath=[{paths}]"]
     try:
-        with initialize_config_dir(config_dir=CONFIG_DIR, version_base=None):
+        with composer(extra_dirs=dirs) as compose:
             for job in _jobs(overrides) if multirun else [overrides]:
-                compose(config_name, overrides=[*job, *searchpath])
+                compose(config_name, job)
     except Exception as error:  # any failure to compose is a mistake in the configuration
         text = " ".join(str(error).split())
         cause = error.__cause__

@@ -4,10 +4,37 @@
 tests and a notebook compose the same files from any folder, editable install or wheel.
 """
 
+import contextlib
 from importlib.resources import files
+from pathlib import Path
 
 CONFIG_PACKAGE = "sim.conf"
 CONFIG_DIR = str(files(CONFIG_PACKAGE))
+
+
+@contextlib.contextmanager
+def composer(config_dir=None, extra_dirs=()):
+    """Hydra initialised on the shipped configs (or ``config_dir``), with ``extra_dirs`` on the
+    search path (``--config-dir``); yields ``compose(config_name, overrides,
+    return_hydra_config=False)`` returning a ``DictConfig``. The one place that initialises Hydra
+    outside the commands' own ``@hydra.main``."""
+    from hydra import compose as hydra_compose
+    from hydra import initialize_config_dir
+
+    searchpath = []
+    if extra_dirs:
+        paths = ",".join(f"file://{Path(d).resolve()}" for d in extra_dirs)
+        searchpath = [f"hydra.searchpath=[{paths}]"]
+
+    def compose(config_name: str, overrides=(), return_hydra_config: bool = False):
+        return hydra_compose(
+            config_name,
+            overrides=[*overrides, *searchpath],
+            return_hydra_config=return_hydra_config,
+        )
+
+    with initialize_config_dir(config_dir=str(config_dir or CONFIG_DIR), version_base=None):
+        yield compose
 
 
 def compose_dict(
@@ -19,12 +46,10 @@ def compose_dict(
     interpolates it). ``config_dir``: another primary config directory (tests of broken files).
     Raises Hydra's errors for an unknown key or option (the commands turn them into one line).
     """
-    from hydra import compose as hydra_compose
-    from hydra import initialize_config_dir
     from omegaconf import OmegaConf
 
-    with initialize_config_dir(config_dir=config_dir or CONFIG_DIR, version_base=None):
-        cfg = hydra_compose(config_name, overrides=list(overrides))
+    with composer(config_dir) as compose_with:
+        cfg = compose_with(config_name, overrides)
     return OmegaConf.to_container(cfg, resolve=resolve)
 
 

@@ -709,18 +709,19 @@ def sweep_from_overrides(
 ) -> Outcome:
     """Compose ``sweep.yaml`` with Hydra ``overrides`` and run the sweep into ``out_dir`` (the
     Python face of ``sim-sweep``, used by the tests and notebooks). Raises ConfigError."""
-    from hydra import compose, initialize_config_dir
     from omegaconf import OmegaConf, open_dict
 
+    from sim.scenario.compose import composer
+
     overrides = list(overrides)
-    with initialize_config_dir(config_dir=config_dir, version_base=None):
-        cfg = compose("sweep", overrides=overrides, return_hydra_config=True)
+    with composer(config_dir) as compose:
+        cfg = compose("sweep", overrides, return_hydra_config=True)
         choice = cfg.hydra.runtime.choices.get("scenario")
         with open_dict(cfg):
             del cfg["hydra"]
         unresolved = OmegaConf.to_container(cfg, resolve=False)
         configs = scenario_configs(
-            unresolved, choice, overrides, lambda o: compose("sweep", overrides=o)
+            unresolved, choice, overrides, lambda o: compose("sweep", o)
         )
         sweep_config = OmegaConf.to_container(cfg, resolve=True)
     return run_sweep(sweep_config, configs, out_dir, overrides, executor)
