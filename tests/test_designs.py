@@ -65,11 +65,17 @@ def test_nested_dotted_and_indexed_paths_agree(configs):
     a = flatten_parameters({"dynamics": {"heider": [0, 1], "alpha": {"levels": [0.1]}}})
     b = flatten_parameters({"dynamics.heider": [0, 1], "dynamics.alpha": {"levels": [0.1]}})
     assert a == b == [("dynamics.heider", [0, 1]), ("dynamics.alpha", {"levels": [0.1]})]
-    # list items by index, in either spelling: the oil shock is the fourth event of jan2020
-    (p,) = parse_parameters({"scenario.events[3].change": [0.0, 0.1]}, configs)
-    (q,) = parse_parameters({"scenario": {"events": {"3": {"change": [0.0, 0.1]}}}}, configs)
-    assert p.keys == q.keys == ("scenario", "events", 3, "change")
-    assert lookup(configs["jan2020"], "scenario.events.3.change") == (p.keys, 0.04)
+    # events by id: the oil spike of jan2020 (configs/events/us_iran_crisis.yaml)
+    (p,) = parse_parameters({"scenario.events.brent_spike.change": [0.0, 0.1]}, configs)
+    (q,) = parse_parameters(
+        {"scenario": {"events": {"brent_spike": {"change": [0.0, 0.1]}}}}, configs
+    )
+    assert p.keys == q.keys == ("scenario", "events", "brent_spike", "change")
+    assert lookup(configs["jan2020"], "scenario.events.brent_spike.change") == (p.keys, 0.04)
+    # list items by index, in either spelling (a list of the composed config)
+    (r,) = parse_parameters({"balancer.rivals[1]": {"levels": ["IRN"]}}, configs)
+    (t,) = parse_parameters({"balancer.rivals.1": {"levels": ["IRN"]}}, configs)
+    assert r.keys == t.keys == ("balancer", "rivals", 1)
 
 
 def test_lhs_size_bounds_and_strata(configs):
@@ -201,8 +207,8 @@ BAD = [
         "design.optimal_trajectories=4: must be below design.n=4",
     ),
     (
-        {"type": "grid", "parameters": {"scenario.events.99.change": [0, 1]}},
-        "design.parameters.scenario.events.99.change=[0, 1]: unknown parameter",
+        {"type": "grid", "parameters": {"scenario.events.nosuch.change": [0, 1]}},
+        "design.parameters.scenario.events.nosuch.change=[0, 1]: unknown parameter",
     ),
 ]
 
@@ -217,9 +223,13 @@ def test_bad_designs_raise_config_errors(configs, raw, message):
 
 def test_a_parameter_must_exist_in_every_scenario(config_factory):
     other = config_factory()
-    other["scenario"] = {**other["scenario"], "events": other["scenario"]["events"][:2]}
+    events = dict(list(other["scenario"]["events"].items())[:2])  # not the oil spike
+    other["scenario"] = {**other["scenario"], "events": events}
     configs = {"jan2020": config_factory(), "short": other}
     with pytest.raises(ConfigError, match="not in the composed config of scenario short"):
         build_design(
-            {"type": "grid", "parameters": {"scenario.events.3.change": [0, 1]}}, configs, 0
+            {"type": "grid", "parameters": {"scenario.events.brent_spike.change": [0, 1]}},
+            configs,
+            0,
         )
+

@@ -192,8 +192,8 @@ def test_shapes_that_cannot_share_an_ensemble_have_different_keys():
     )
     longer = {**base, "decision": {**base["decision"], "horizon": 3}}
     assert shape_key(build_scenario(longer)) != key
-    events = [dict(e) for e in base["scenario"]["events"]]
-    events[0]["label"] = "another label"
+    events = {k: dict(e) for k, e in base["scenario"]["events"].items()}
+    events["issachar"]["label"] = "another label"
     other = {**base, "scenario": {**base["scenario"], "events": events}}
     assert shape_key(build_scenario(other)) != key
 
