@@ -1,6 +1,8 @@
 """Designs of a sweep: grid points by hand, sizes and bounds of the SALib designs, and every bad
 design rejected with a ConfigError naming the key and the value."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from SALib.sample import latin, morris, sobol
@@ -233,3 +235,18 @@ def test_a_parameter_must_exist_in_every_scenario(config_factory):
             0,
         )
 
+
+def test_the_sampling_designs_share_one_group_of_spans():
+    """lhs, sobol and morris compose configs/spans/default.yaml as design.parameters: the same
+    twelve spans in the same order (the design's columns, hence its draws, follow the order)."""
+    import yaml
+
+    from sim.scenario.compose import CONFIG_DIR, compose_dict
+
+    spans = yaml.safe_load((Path(CONFIG_DIR) / "spans" / "default.yaml").read_text())
+    assert len(flatten_parameters(spans)) == 12
+    for name in ("lhs", "sobol", "morris"):
+        design_cfg = compose_dict([f"design={name}"], "sweep")["design"]
+        assert flatten_parameters(design_cfg["parameters"]) == flatten_parameters(spans), name
+        text = (Path(CONFIG_DIR) / "design" / f"{name}.yaml").read_text()
+        assert "/spans@parameters: default" in text and "alpha:" not in text, name
