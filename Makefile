@@ -24,8 +24,10 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_run.py
 
-facts: $(STAMP)
-	$(BIN)/python experiments/jan2020_stylized_facts.py $(ARGS)
+facts: $(STAMP)  # the study experiments/stylized_facts/: make facts [ARGS=replicates=1000 DIR=...]
+	$(BIN)/sim-sweep experiment=stylized_facts progress=false \
+	  hydra.run.dir=$(or $(DIR),outputs/experiments/stylized_facts/v1) $(ARGS)
+	$(BIN)/python experiments/stylized_facts/study.py $(or $(DIR),outputs/experiments/stylized_facts/v1)
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || \
