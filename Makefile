@@ -32,8 +32,10 @@ lint: $(TEST_STAMP)
 bench: $(RUN_STAMP)
 	$(BIN)/python benchmarks/bench_run.py
 
-facts: $(RUN_STAMP)
-	$(BIN)/python experiments/jan2020_stylized_facts.py $(ARGS)
+facts: $(RUN_STAMP)  # the study experiments/stylized_facts/: make facts [ARGS=replicates=1000 DIR=...]
+	$(BIN)/sim-sweep experiment=stylized_facts progress=false \
+	  hydra.run.dir=$(or $(DIR),outputs/experiments/stylized_facts/v1) $(ARGS)
+	$(BIN)/python experiments/stylized_facts/study.py $(or $(DIR),outputs/experiments/stylized_facts/v1)
 
 # Regenerate the golden baseline (tests/baseline/): only on purpose, in a commit that says why.
 baseline: $(TEST_STAMP)

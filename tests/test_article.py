@@ -12,11 +12,7 @@ VISIT_STEP = 12  # 23 Jan 2020 falls in the week starting Monday 20 Jan: (80 day
 
 
 def _without_putin_visit(cfg):
-    cfg["scenario"]["events"] = [
-        e
-        for e in cfg["scenario"]["events"]
-        if not (e["type"] == "state_visit" and e["guest"] == "RUS")
-    ]
+    cfg["scenario"]["events"]["putin_jerusalem"]["enabled"] = False
     return cfg
 
 

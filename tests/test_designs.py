@@ -1,6 +1,8 @@
 """Designs of a sweep: grid points by hand, sizes and bounds of the SALib designs, and every bad
 design rejected with a ConfigError naming the key and the value."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from SALib.sample import latin, morris, sobol
@@ -65,11 +67,17 @@ def test_nested_dotted_and_indexed_paths_agree(configs):
     a = flatten_parameters({"dynamics": {"heider": [0, 1], "alpha": {"levels": [0.1]}}})
     b = flatten_parameters({"dynamics.heider": [0, 1], "dynamics.alpha": {"levels": [0.1]}})
     assert a == b == [("dynamics.heider", [0, 1]), ("dynamics.alpha", {"levels": [0.1]})]
-    # list items by index, in either spelling: the oil shock is the fourth event of jan2020
-    (p,) = parse_parameters({"scenario.events[3].change": [0.0, 0.1]}, configs)
-    (q,) = parse_parameters({"scenario": {"events": {"3": {"change": [0.0, 0.1]}}}}, configs)
-    assert p.keys == q.keys == ("scenario", "events", 3, "change")
-    assert lookup(configs["jan2020"], "scenario.events.3.change") == (p.keys, 0.04)
+    # events by id: the oil spike of jan2020 (configs/events/us_iran_crisis.yaml)
+    (p,) = parse_parameters({"scenario.events.brent_spike.change": [0.0, 0.1]}, configs)
+    (q,) = parse_parameters(
+        {"scenario": {"events": {"brent_spike": {"change": [0.0, 0.1]}}}}, configs
+    )
+    assert p.keys == q.keys == ("scenario", "events", "brent_spike", "change")
+    assert lookup(configs["jan2020"], "scenario.events.brent_spike.change") == (p.keys, 0.04)
+    # list items by index, in either spelling (a list of the composed config)
+    (r,) = parse_parameters({"balancer.rivals[1]": {"levels": ["IRN"]}}, configs)
+    (t,) = parse_parameters({"balancer.rivals.1": {"levels": ["IRN"]}}, configs)
+    assert r.keys == t.keys == ("balancer", "rivals", 1)
 
 
 def test_lhs_size_bounds_and_strata(configs):
@@ -201,8 +209,8 @@ BAD = [
         "design.optimal_trajectories=4: must be below design.n=4",
     ),
     (
-        {"type": "grid", "parameters": {"scenario.events.99.change": [0, 1]}},
-        "design.parameters.scenario.events.99.change=[0, 1]: unknown parameter",
+        {"type": "grid", "parameters": {"scenario.events.nosuch.change": [0, 1]}},
+        "design.parameters.scenario.events.nosuch.change=[0, 1]: unknown parameter",
     ),
 ]
 
@@ -217,9 +225,28 @@ def test_bad_designs_raise_config_errors(configs, raw, message):
 
 def test_a_parameter_must_exist_in_every_scenario(config_factory):
     other = config_factory()
-    other["scenario"] = {**other["scenario"], "events": other["scenario"]["events"][:2]}
+    events = dict(list(other["scenario"]["events"].items())[:2])  # not the oil spike
+    other["scenario"] = {**other["scenario"], "events": events}
     configs = {"jan2020": config_factory(), "short": other}
     with pytest.raises(ConfigError, match="not in the composed config of scenario short"):
         build_design(
-            {"type": "grid", "parameters": {"scenario.events.3.change": [0, 1]}}, configs, 0
+            {"type": "grid", "parameters": {"scenario.events.brent_spike.change": [0, 1]}},
+            configs,
+            0,
         )
+
+
+def test_the_sampling_designs_share_one_group_of_spans():
+    """lhs, sobol and morris compose configs/spans/default.yaml as design.parameters: the same
+    twelve spans in the same order (the design's columns, hence its draws, follow the order)."""
+    import yaml
+
+    from sim.scenario.compose import CONFIG_DIR, compose_dict
+
+    spans = yaml.safe_load((Path(CONFIG_DIR) / "spans" / "default.yaml").read_text())
+    assert len(flatten_parameters(spans)) == 12
+    for name in ("lhs", "sobol", "morris"):
+        design_cfg = compose_dict([f"design={name}"], "sweep")["design"]
+        assert flatten_parameters(design_cfg["parameters"]) == flatten_parameters(spans), name
+        text = (Path(CONFIG_DIR) / "design" / f"{name}.yaml").read_text()
+        assert "/spans@parameters: default" in text and "alpha:" not in text, name

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 from conftest import default_config
 from omegaconf import OmegaConf
 
@@ -36,19 +37,13 @@ from sim.version import __version__
 SCENARIOS = sorted(
     p.stem for p in (Path(__file__).parent.parent / "configs/scenario").glob("*.yaml")
 )
-# spans of the Sobol design of configs/design/sobol.yaml, one draw per run
+# the spans of the sampling designs (configs/spans/default.yaml), one draw per run
 SPANS = {
-    ("dynamics", "alpha"): (0.005, 0.02),
-    ("dynamics", "self_shift"): (0.25, 0.75),
-    ("dynamics", "heider"): (0.25, 1.0),
-    ("dynamics", "relaxation"): (0.7, 0.95),
-    ("dynamics", "prestige_decay"): (0.8, 0.95),
-    ("dynamics", "threat_aversion"): (1.5, 3.0),
-    ("dynamics", "theatre_weight"): (0.25, 0.75),
-    ("dynamics", "attribution"): (0.5, 1.0),
-    ("dynamics", "expression"): (2.5, 10.0),
-    ("decision", "lam"): (2.0, 8.0),
-    ("decision", "discount"): (0.9, 1.0),
+    (group, key): tuple(span)
+    for group, spans in yaml.safe_load(
+        (Path(__file__).parent.parent / "configs/spans/default.yaml").read_text()
+    ).items()
+    for key, span in spans.items()
 }
 RUNS = 12
 
@@ -192,8 +187,8 @@ def test_shapes_that_cannot_share_an_ensemble_have_different_keys():
     )
     longer = {**base, "decision": {**base["decision"], "horizon": 3}}
     assert shape_key(build_scenario(longer)) != key
-    events = [dict(e) for e in base["scenario"]["events"]]
-    events[0]["label"] = "another label"
+    events = {k: dict(e) for k, e in base["scenario"]["events"].items()}
+    events["issachar"]["label"] = "another label"
     other = {**base, "scenario": {**base["scenario"], "events": events}}
     assert shape_key(build_scenario(other)) != key
 

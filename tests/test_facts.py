@@ -60,3 +60,72 @@ def test_incumbent_loss_shrinks_the_release_gain(jan2020):
 def test_no_assassination_has_no_response_to_measure():
     for m in _runs("no_assassination")[:10]:
         assert stylized_facts(m)["muted_response"] is None
+
+
+# --- the facts of a sweep's runs, from its per-step series (experiments/stylized_facts/) --------
+
+
+@pytest.fixture(scope="module")
+def study_sweep(tmp_path_factory):
+    from sim import run_sweep
+
+    out = tmp_path_factory.mktemp("study") / "sweep"
+    overrides = ["experiment=stylized_facts", "replicates=2", "executor=serial", "progress=false"]
+    assert run_sweep(overrides, out).exit_code == 0
+    return out
+
+
+def test_facts_from_a_sweeps_steps_are_the_facts_of_the_model(study_sweep):
+    """RunView.of_steps reads a run of `collect=steps` back: every fact and measure equals the
+    one measured on the model of the same scenario and seed."""
+    import json
+
+    import pandas as pd
+
+    from sim.outputs.facts import RunView, run_measures
+    from sim.sweeps.store import load_results
+
+    manifest = json.loads((study_sweep / "manifest.json").read_text())
+    configs = manifest["scenario_configs"]
+    results = load_results(study_sweep, columns=["run", "scenario", "seed"])
+    steps = pd.concat(pd.read_parquet(p) for p in sorted((study_sweep / "steps").glob("*.parquet")))
+    assert len(results) == 8 and set(results["scenario"]) == set(configs)
+    for r in results.itertuples(index=False):
+        scenario = build_scenario({**configs[r.scenario], "seed": int(r.seed)})
+        model = run(scenario)
+        got = run_measures(RunView.of_steps(steps[steps["run"] == r.run], scenario))
+        expected = run_measures(model)
+        assert got.keys() == expected.keys()
+        for key, value in expected.items():
+            if isinstance(value, float):
+                assert got[key] == pytest.approx(value, rel=1e-12, abs=1e-15), (r.run, key)
+            else:
+                assert got[key] == value, (r.run, key)
+
+
+def test_the_study_writes_its_table(study_sweep, tmp_path):
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import pandas as pd
+
+    script = Path(__file__).resolve().parent.parent / "experiments/stylized_facts/study.py"
+    proc = subprocess.run(
+        [sys.executable, str(script), str(study_sweep), "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    runs = pd.read_csv(tmp_path / "runs.csv")
+    assert len(runs) == 8 and set(FACTS) <= set(runs.columns)
+    table = (tmp_path / "table.md").read_text()
+    assert all(f"| {fact}: " in table for fact in FACTS)
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["study"] == "stylized_facts" and summary["replicates"] == 2
+    missing = subprocess.run(
+        [sys.executable, str(script), str(tmp_path / "nothing")], capture_output=True, text=True
+    )
+    assert missing.returncode == 2 and len(missing.stderr.strip().splitlines()) == 1

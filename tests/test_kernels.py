@@ -45,11 +45,14 @@ def _three_elections():
     see several elections, two of them in one state (they apply in order)."""
     cfg = default_config()
     events = cfg["scenario"]["events"]
-    election = next(e for e in events if e["type"] == "election")
-    events.append({**election, "date": "2020-03-16", "incumbent_prob": 0.3})
-    events.append(
-        {**election, "date": "2020-03-09", "state": "IRN", "loss_shift": {"USA": 0.4, "ISR": 0.2}}
-    )
+    election = events["election"]
+    events["election_again"] = {**election, "date": "2020-03-16", "incumbent_prob": 0.3}
+    events["election_iran"] = {
+        **election,
+        "date": "2020-03-09",
+        "state": "IRN",
+        "loss_shift": {"USA": 0.4, "ISR": 0.2},
+    }
     return cfg
 
 

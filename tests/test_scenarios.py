@@ -142,20 +142,113 @@ def _events(name):
     return default_config((f"scenario={name}",))["scenario"]["events"]
 
 
+def _live(events: dict) -> dict:
+    """The events that are switched on, without ``enabled``."""
+    return {
+        k: {f: v for f, v in e.items() if f != "enabled"}
+        for k, e in events.items()
+        if e.get("enabled", True)
+    }
+
+
 def test_counterfactuals_keep_jan2020_events_order_and_labels():
     base = _events("jan2020")
-    kept = [e for e in base if e["type"] != "state_visit"]
-    assert _events("no_visits") == kept
-    crisis = {"assassination", "oil_shock", "strike"}
-    assert _events("no_assassination") == [e for e in base if e["type"] not in crisis]
+    assert list(base) == [
+        "issachar",
+        "burkov",
+        "putin_jerusalem",
+        "election",
+        "soleimani",
+        "brent_spike",
+        "al_asad",
+        "netanyahu_moscow",
+    ]
+    visits = {"putin_jerusalem", "netanyahu_moscow"}
+    assert _live(_events("no_visits")) == {k: e for k, e in base.items() if k not in visits}
+    crisis = {"soleimani", "brent_spike", "al_asad"}
+    assert _live(_events("no_assassination")) == {k: e for k, e in base.items() if k not in crisis}
     lost = _events("incumbent_loses")
-    assert [e["label"] for e in lost] == [e["label"] for e in base]
-    changed = [(a, b) for a, b in zip(base, lost, strict=True) if a != b]
-    assert len(changed) == 1
-    before, after = changed[0]
-    assert after["type"] == "election"
+    assert list(lost) == list(base)
+    changed = [k for k in base if base[k] != lost[k]]
+    assert changed == ["election"]
+    before, after = base["election"], lost["election"]
     assert {k for k in before if before[k] != after.get(k)} == {"incumbent_prob"}
     assert after["incumbent_prob"] == 1e-6
+
+
+def test_counterfactual_files_say_only_what_changes():
+    """A counterfactual composes jan2020 and names only the events it changes or switches off."""
+    import yaml
+
+    for name, events in {
+        "no_visits": {
+            "putin_jerusalem": {"enabled": False},
+            "netanyahu_moscow": {"enabled": False},
+        },
+        "no_assassination": {
+            k: {"enabled": False} for k in ("soleimani", "brent_spike", "al_asad")
+        },
+        "incumbent_loses": {"election": {"incumbent_prob": 1e-6}},
+    }.items():
+        data = yaml.safe_load((SCENARIO_DIR / f"{name}.yaml").read_text())
+        assert data["defaults"] == ["jan2020", "_self_"], name
+        assert data["scenario"]["events"] == events, name
+        assert set(data) == {"defaults", "scenario"}, name
+
+
+def test_events_fire_in_the_order_of_their_steps_and_files():
+    # jan2020 composes its crisis and Netanyahu's visit after its own events: they are sorted by
+    # step, and same-step events (the killing and the oil spike) keep their order
+    labels = [e.label for e in build(["scenario=jan2020"]).events]
+    assert labels == [
+        "Naama Issachar held in Russia",
+        "Burkov extradited to the US; the linkage lapses",
+        "US kills Qassem Soleimani",
+        "Brent up 4%",
+        "Iran strikes US bases in Iraq",
+        "Putin in Jerusalem",
+        "Netanyahu in Moscow",
+        "Israel's general election",
+    ]
+    turkey = [e.label for e in build(["scenario=turkey"]).events]
+    assert turkey.index("Putin in Istanbul (TurkStream)") + 1 == turkey.index(
+        "Iran strikes US bases in Iraq"
+    )
+
+
+def test_an_event_is_switched_off_with_enabled_false_and_then_not_checked():
+    sc = build(["scenario=jan2020", "++scenario.events.soleimani.enabled=false"])
+    assert "assassination" not in {e.type for e in sc.events} and len(sc.events) == 7
+    # a switched-off event may be anything: it is left out before it is checked
+    off = build(["scenario=jan2020", "+scenario.events.x={type: coup, enabled: false}"])
+    assert len(off.events) == 8
+
+
+@pytest.mark.parametrize(
+    "override, key, value",
+    [
+        ("scenario.events.soleimani.target=XXX", "scenario.events.soleimani.target", "XXX"),
+        (
+            "scenario.events.brent_spike.date=2021-01-01",
+            "scenario.events.brent_spike.date",
+            "2021-01-01",
+        ),
+        ("++scenario.events.election.enabled=1", "scenario.events.election.enabled", 1),
+        ("+scenario.events.7={type: coup}", "scenario.events.7", {"type": "coup"}),
+    ],
+)
+def test_bad_events_are_named_by_id(override, key, value):
+    with pytest.raises(ConfigError) as err:
+        build(["scenario=jan2020", override])
+    assert err.value.key == key and err.value.value == value
+
+
+def test_events_must_be_a_mapping_of_ids():
+    def edit(cfg):
+        cfg["scenario"]["events"] = "soleimani"
+
+    with pytest.raises(ConfigError, match="mapping of event ids"):
+        build(edit=edit)
 
 
 def test_incumbent_loses_loses_in_every_seed_tried():
@@ -182,8 +275,8 @@ STRIKE_EFFECT = {("IRN", "ISR"): -0.095, ("ISR", "IRN"): -0.0475, ("RUS", "ISR")
 
 def _fire_airstrike(edit_relations=None, **params):
     def edit(cfg):
-        cfg["scenario"]["events"] = [
-            {
+        cfg["scenario"]["events"] = {
+            "raid": {
                 "type": "airstrike",
                 "step": 1,
                 "attacker": "ISR",
@@ -191,7 +284,7 @@ def _fire_airstrike(edit_relations=None, **params):
                 "theatre": "SYR",
                 **params,
             }
-        ]
+        }
         if edit_relations:
             edit_relations(cfg)
 
@@ -255,11 +348,11 @@ def test_airstrike_validation(params, key, value):
     def edit(cfg):
         event = {"type": "airstrike", "step": 1, "attacker": "ISR", "target": "IRN"}
         event["theatre"] = "SYR"
-        cfg["scenario"]["events"] = [{**event, **params}]
+        cfg["scenario"]["events"] = {"raid": {**event, **params}}
 
     with pytest.raises(ConfigError) as err:
         build(edit=edit)
-    assert err.value.key == f"scenario.events[0].{key}" and err.value.value == value
+    assert err.value.key == f"scenario.events.raid.{key}" and err.value.value == value
 
 
 def test_syria_deconfliction_spares_russia_exactly_while_it_is_friendly_to_israel():
@@ -285,8 +378,8 @@ def test_peace_plan_by_hand():
     # Israel 0.5 * 0.133 = +0.0665; third parties toward the US, 0.5 * 0.133 * stance toward
     # Israel: Iran 0.0665 * -0.9 = -0.05985, Russia 0.0665 * 0.5 = +0.03325; then the reactions.
     def edit(cfg):
-        cfg["scenario"]["events"] = [
-            {
+        cfg["scenario"]["events"] = {
+            "plan": {
                 "type": "peace_plan",
                 "step": 1,
                 "proposer": "USA",
@@ -294,7 +387,7 @@ def test_peace_plan_by_hand():
                 "action": "host_visit",
                 "reactions": {"IRN": -0.1, "RUS": -0.02},
             }
-        ]
+        }
 
     model = BalanceModel(build(edit=edit))
     before = model.world.copy()
@@ -321,11 +414,11 @@ def test_peace_plan_by_hand():
 def test_peace_plan_validation(params, key, value):
     def edit(cfg):
         event = {"type": "peace_plan", "step": 1, "proposer": "USA", "favoured": "ISR"}
-        cfg["scenario"]["events"] = [{**event, **params}]
+        cfg["scenario"]["events"] = {"plan": {**event, **params}}
 
     with pytest.raises(ConfigError) as err:
         build(edit=edit)
-    assert err.value.key == f"scenario.events[0].{key}" and err.value.value == value
+    assert err.value.key == f"scenario.events.plan.{key}" and err.value.value == value
 
 
 # --- prisoner_swap: the linkage -------------------------------------------------------------------
@@ -393,17 +486,18 @@ def test_oil_shock_moves_payoffs_by_exposure_and_not_choices():
 
 # file -> what its one-line message must contain besides the file name: key=value
 BAD_EXPECTED = {
-    "unknown_event_type": "scenario.events[0].type='coup'",
-    "unknown_actor": "scenario.events[0].target='SAU'",
-    "impossible_date": "scenario.events[0].date='2020-02-30'",
-    "date_outside_horizon": "scenario.events[0].date='2020-03-15'",
-    "missing_parameter": "scenario.events[0].target=None",
-    "wrong_type": "scenario.events[0].change='a lot'",
-    "unknown_parameter": "scenario.events[0].severity=3",
+    "unknown_event_type": "scenario.events.coup.type='coup'",
+    "unknown_actor": "scenario.events.strike.target='SAU'",
+    "impossible_date": "scenario.events.visit.date='2020-02-30'",
+    "date_outside_horizon": "scenario.events.late_killing.date='2020-03-15'",
+    "missing_parameter": "scenario.events.killing.target=None",
+    "wrong_type": "scenario.events.shock.change='a lot'",
+    "unknown_parameter": "scenario.events.strike.severity=3",
     "end_before_start": "scenario.end='2020-01-06'",
-    "unknown_action": "scenario.events[0].action='hug'",
-    "airstrike_exposes_attacker": "scenario.events[0].deconflicted_by='ISR'",
+    "unknown_action": "scenario.events.visit.action='hug'",
+    "airstrike_exposes_attacker": "scenario.events.raid.deconflicted_by='ISR'",
     "relation_to_undefined_actor": "relations.TUR=",
+    "enabled_not_a_boolean": "scenario.events.visit.enabled='sometimes'",
     # YAML's parser names no key: it names the file and the line and column where parsing failed
     "yaml_syntax": "line 9, column 1",
 }

@@ -1,6 +1,8 @@
 """What every command shares: one way to fail (one line, an exit code), and the check of the
 command line that composes the config once before Hydra does."""
 
+import datetime as dt
+import re
 import sys
 from dataclasses import dataclass
 
@@ -71,6 +73,14 @@ def precheck(argv: list[str], config_name: str, on_error) -> None:
     if split is None:
         return
     overrides, dirs, multirun = split
+    by_position = [o for o in overrides if _EVENT_BY_POSITION.match(o)]
+    if by_position:
+        rest = [o for o in overrides if o not in by_position]
+        with composer(extra_dirs=dirs) as compose:
+            jobs = _jobs(rest) if multirun else [rest]
+            message = _by_position_message(by_position[0], jobs[0], config_name, compose)
+        on_error(message)
+        return
     try:
         with composer(extra_dirs=dirs) as compose:
             for job in _jobs(overrides) if multirun else [overrides]:
@@ -81,3 +91,49 @@ def precheck(argv: list[str], config_name: str, on_error) -> None:
         if cause is not None and str(cause).split():
             text += f" ({' '.join(str(cause).split()[:30])})"
         on_error(text)
+
+
+# scenario.events.2.target=X or scenario.events[2].target=X (optionally +, ++ or ~): the syntax of
+# the time when scenario.events was a list; events are keyed by id now (docs/SCENARIOS.md)
+_EVENT_BY_POSITION = re.compile(r"^[+~]*scenario\.events(?:\.(\d+)|\[(\d+)\])(?=[.=]|$)")
+
+
+def _by_position_message(override, others, config_name, compose) -> str:
+    """The one line for an override that names an event by its position: what to write instead,
+    with the id of the event at that position in time order in the scenario that ``others`` (the
+    rest of the command line) compose."""
+    match = _EVENT_BY_POSITION.match(override)
+    position = int(match.group(1) or match.group(2))
+    tail, has_value, value = override[match.end() :].partition("=")
+    shown = f"scenario.events[{position}]{tail}" + (f"={value!r}" if has_value else "")
+    name, ids = _scheduled_event_ids(others, config_name, compose)
+    hint = "scenario.events.<id>" + tail
+    if 0 <= position < len(ids):
+        hint = f"scenario.events.{ids[position]}{tail}"
+    known = f" (events of {name} in time order: {', '.join(ids)})" if ids else ""
+    return f"{shown}: events are keyed by id, not by position: use {hint}{known}"
+
+
+def _scheduled_event_ids(overrides, config_name, compose) -> tuple[str, list[str]]:
+    """The composed scenario's name and the ids of its enabled events in the order they fire
+    (stable for events of the same step), or ("", []) when it does not compose."""
+    from omegaconf import OmegaConf
+
+    try:
+        cfg = OmegaConf.to_container(compose(config_name, overrides), resolve=True)
+        sc = cfg["scenario"]
+        events = sc.get("events") or {}
+        start, days = dt.date.fromisoformat(str(sc["start"])), int(sc.get("step_days", 7))
+    except Exception:  # the error line then names no ids
+        return "", []
+
+    def step(event):
+        try:
+            if "date" in event:
+                return (dt.date.fromisoformat(str(event["date"])) - start).days // days + 1
+            return int(event["step"])
+        except Exception:
+            return float("inf")
+
+    live = {k: e for k, e in events.items() if isinstance(e, dict) and e.get("enabled", True)}
+    return str(sc.get("name", "")), sorted(live, key=lambda k: step(live[k]))

@@ -1,6 +1,14 @@
 """The article's stylized facts, measured on one run (DESIGN.md section 2, "What the default
 January 2020 scenario should show"). Each function returns a bool, or None when the scenario
-lacks what the fact is about (no assassination, no prisoner, no visits)."""
+lacks what the fact is about (no assassination, no prisoner, no visits).
+
+A run is a model after ``run`` or a :class:`RunView`: what the facts read of a run (stances,
+choices, events), built from a model (:meth:`RunView.of_model`) or from a sweep's per-step
+series (``collect=steps``: :meth:`RunView.of_steps`), so that a study measures the facts of
+every run of a sweep without a column of them in every sweep's results table
+(experiments/stylized_facts/)."""
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -17,106 +25,195 @@ FACTS = {
 }
 
 
-def _events(model, kind):
-    return [r["event"] for r in model.record.events if r["event"].type == kind]
+@dataclass(frozen=True)
+class RunView:
+    """What the facts read of one run."""
+
+    stance: np.ndarray  # (T, n, n): row's stance toward column at the end of each step
+    labels: tuple  # labels[i][t - 1]: the alternative actor i chose at step t
+    events: tuple  # the typed events that fired, in order
+    index: dict  # actor code -> index
+    balancer: tuple  # (balancer, first rival, second rival) indices
+    response_window: int
+    escalations: frozenset  # names of the catalogue's escalation actions
+    baseline: np.ndarray  # (n, n) latent baseline (a release in step 1 is measured from it)
+
+    @classmethod
+    def of_model(cls, model) -> "RunView":
+        n = model.structure.n
+        index = model.structure.index
+        table = model.table
+        return cls(
+            stance=model.record.stance,
+            labels=tuple(
+                tuple(model.label(i, a) for a in model.record.choice[:, i]) for i in range(n)
+            ),
+            events=tuple(r["event"] for r in model.record.events),
+            index=index,
+            balancer=tuple(index[c] for c in model.scenario.balancer),
+            response_window=model.scenario.response_window,
+            escalations=frozenset(a for a in table.names if table.escalation[table.index[a]]),
+            baseline=model.world.baseline,
+        )
+
+    @classmethod
+    def of_steps(cls, steps, scenario) -> "RunView":
+        """One run of a sweep from its rows of ``steps/`` (a DataFrame: one row per step and
+        actor, as ``collect=steps`` writes them) and its typed scenario (``build_scenario`` of
+        the run's config, e.g. the scenario's config in the sweep's manifest.json). The stances
+        are the run's exact floats; the baseline is the initial one (a model's is the final one:
+        they differ only after an election lost, for a release in the first step)."""
+        from sim.core.world import WorldState
+
+        codes = scenario.structure.codes
+        n, T = len(codes), scenario.calendar.steps
+        rows = steps.sort_values(["step", "actor"], key=_actor_order(codes))
+        if len(rows) != T * n or list(rows["step"].iloc[::n]) != list(range(1, T + 1)):
+            raise ValueError(f"expected {T} steps of {n} actors, got {len(rows)} rows")
+        stance = rows[[f"stance_{c}" for c in codes]].to_numpy(dtype=float).reshape(T, n, n)
+        actions = rows["action"].to_numpy().reshape(T, n)
+        index = scenario.structure.index
+        table = scenario.table
+        return cls(
+            stance=stance,
+            labels=tuple(tuple(actions[:, i]) for i in range(n)),
+            events=tuple(scenario.events),
+            index=index,
+            balancer=tuple(index[c] for c in scenario.balancer),
+            response_window=scenario.response_window,
+            escalations=frozenset(a for a in table.names if table.escalation[table.index[a]]),
+            baseline=WorldState.initial(scenario.structure).baseline,
+        )
 
 
-def _labels(model, actor: int) -> list[str]:
-    return [model.label(actor, a) for a in model.record.choice[:, actor]]
+def _actor_order(codes):
+    rank = {c: k for k, c in enumerate(codes)}
+
+    def key(column):
+        return column.map(rank) if column.name == "actor" else column
+
+    return key
 
 
-def muted_response(model, balancer: int):
+def as_view(run) -> RunView:
+    """``run`` itself if it is a :class:`RunView`, else the view of a model."""
+    return run if isinstance(run, RunView) else RunView.of_model(run)
+
+
+def _events(view, kind):
+    return [e for e in view.events if e.type == kind]
+
+
+def _labels(view, actor: int) -> tuple:
+    return view.labels[actor]
+
+
+def muted_response(run, balancer: int):
     """In the response window of the first assassination: at least one condemnation of the
     perpetrator or mediation between perpetrator and victim, and no escalation against the
     perpetrator."""
-    hits = _events(model, "assassination")
+    view = as_view(run)
+    hits = _events(view, "assassination")
     if not hits:
         return None
     e = hits[0]
     perp, victim = e.perpetrator, e.target
-    window = _labels(model, balancer)[e.step - 1 : e.step - 1 + model.scenario.response_window]
-    escalations = {
-        f"{a}:{perp}" for a in model.table.names if model.table.escalation[model.table.index[a]]
-    }
+    window = _labels(view, balancer)[e.step - 1 : e.step - 1 + view.response_window]
+    escalations = {f"{a}:{perp}" for a in view.escalations}
     muted = {f"condemn:{perp}", f"mediate:{perp}-{victim}", f"mediate:{victim}-{perp}"}
     return not escalations & set(window) and bool(muted & set(window))
 
 
-def release_step(model, holder: int) -> int | None:
+def release_step(run, holder: int) -> int | None:
     """First step at which ``holder`` released a prisoner, or None."""
-    for k, label in enumerate(_labels(model, holder)):
+    for k, label in enumerate(_labels(as_view(run), holder)):
         if label.startswith("release:"):
             return k + 1
     return None
 
 
-def release_before_election(model, balancer: int):
-    cases = [
-        e for e in _events(model, "prisoner_case") if model.structure.index[e.holder] == balancer
-    ]
-    elections = _events(model, "election")
+def release_before_election(run, balancer: int):
+    view = as_view(run)
+    cases = [e for e in _events(view, "prisoner_case") if view.index[e.holder] == balancer]
+    elections = _events(view, "election")
     if not cases or not elections:
         return None
-    released = release_step(model, balancer)
+    released = release_step(view, balancer)
     return released is not None and released < elections[0].step
 
 
-def positive_with_both(model, balancer: int, rival1: int, rival2: int):
-    return balance_broken_step(model.record.stance, balancer, rival1, rival2) is None
+def positive_with_both(run, balancer: int, rival1: int, rival2: int):
+    return balance_broken_step(as_view(run).stance, balancer, rival1, rival2) is None
 
 
-def iran_dip_no_collapse(model, balancer: int, rival2: int, after: int = 3):
+def iran_dip_no_collapse(run, balancer: int, rival2: int, after: int = 3):
     """Stance of ``rival2`` toward the balancer: its minimum from the first visit's step to
     ``after`` steps past the last visit is below its value at the end of the step before the first
     visit, and above zero throughout."""
-    visits = _events(model, "state_visit")
+    view = as_view(run)
+    visits = _events(view, "state_visit")
     if not visits:
         return None
     first, last = visits[0].step, visits[-1].step
-    s = model.record.stance[:, rival2, balancer]
+    s = view.stance[:, rival2, balancer]
     before = s[first - 2]
     window = s[first - 1 : min(last + after, len(s))]
     return bool(window.min() < before and window.min() > 0.0)
 
 
-def rivalry_persists(model, rival1: int, rival2: int):
-    s = model.record.stance
+def rivalry_persists(run, rival1: int, rival2: int):
+    s = as_view(run).stance
     return bool(np.all(s[:, rival1, rival2] < 0.0) and np.all(s[:, rival2, rival1] < 0.0))
 
 
-def stylized_facts(model) -> dict:
+def stylized_facts(run) -> dict:
     """All five facts for one run, keyed as in ``FACTS``."""
-    b, r1, r2 = (model.structure.index[c] for c in model.scenario.balancer)
+    view = as_view(run)
+    b, r1, r2 = view.balancer
     return {
-        "muted_response": muted_response(model, b),
-        "release_before_election": release_before_election(model, b),
-        "positive_with_both": positive_with_both(model, b, r1, r2),
-        "iran_dip_no_collapse": iran_dip_no_collapse(model, b, r2),
-        "rivalry_persists": rivalry_persists(model, r1, r2),
+        "muted_response": muted_response(view, b),
+        "release_before_election": release_before_election(view, b),
+        "positive_with_both": positive_with_both(view, b, r1, r2),
+        "iran_dip_no_collapse": iran_dip_no_collapse(view, b, r2),
+        "rivalry_persists": rivalry_persists(view, r1, r2),
     }
 
 
-def iran_dip_depth(model, after: int = 3) -> float:
+def run_measures(run) -> dict:
+    """One row of a study: the five facts, the balancer's release step and the counterfactual
+    measures (``iran_dip_depth``, ``release_gain``)."""
+    view = as_view(run)
+    return {
+        **stylized_facts(view),
+        "release_step": release_step(view, view.balancer[0]),
+        "iran_dip_depth": iran_dip_depth(view),
+        "release_gain": release_gain(view),
+    }
+
+
+def iran_dip_depth(run, after: int = 3) -> float:
     """How far the second rival's stance toward the balancer falls after the visits (>= 0), measured
     over the jan2020 visit weeks even when a counterfactual has no visits."""
-    b, _, r2 = (model.structure.index[c] for c in model.scenario.balancer)
+    view = as_view(run)
+    b, _, r2 = view.balancer
     first, last = 12, 13  # jan2020: 23 and 30 January 2020
-    visits = _events(model, "state_visit")
+    visits = _events(view, "state_visit")
     if visits:
         first, last = visits[0].step, visits[-1].step
-    s = model.record.stance[:, r2, b]
+    s = view.stance[:, r2, b]
     return float(max(0.0, s[first - 2] - s[first - 1 : min(last + after, len(s))].min()))
 
 
-def release_gain(model) -> float | None:
+def release_gain(run) -> float | None:
     """Gain in the first rival's stance toward the balancer from just before the release to the
     end of the run (None without a release)."""
-    b, r1, _ = (model.structure.index[c] for c in model.scenario.balancer)
-    step = release_step(model, b)
+    view = as_view(run)
+    b, r1, _ = view.balancer
+    step = release_step(view, b)
     if step is None:
         return None
-    s = model.record.stance[:, r1, b]
-    before = s[step - 2] if step >= 2 else np.tanh(model.world.baseline[r1, b])
+    s = view.stance[:, r1, b]
+    before = s[step - 2] if step >= 2 else np.tanh(view.baseline[r1, b])
     return float(s[-1] - before)
 
 

@@ -513,21 +513,53 @@ def _scenario(cfg, codes, table) -> tuple:
     if isinstance(step_days, bool) or not isinstance(step_days, int) or step_days < 1:
         raise ConfigError("scenario.step_days", step_days, "must be a positive integer")
     calendar = Calendar(start, end, step_days)
-    raw_events = sc.get("events", []) or []
-    if not isinstance(raw_events, list):
-        raise ConfigError("scenario.events", raw_events, "must be a list of events")
     events: list[Event] = [
         build_event(
-            _mapping(f"scenario.events[{k}]", e),
-            f"scenario.events[{k}]",
+            body,
+            key,
             calendar,
             set(codes),
             {a.name for a in table.specs if a.target == "other"},
         )
-        for k, e in enumerate(raw_events)
+        for key, body in enabled_events(sc.get("events"))
     ]
     events.sort(key=lambda e: e.step)  # stable: same-step events keep their file order
     return str(sc.get("name", "scenario")), calendar, tuple(events)
+
+
+def event_items(raw) -> list[tuple[str, object]]:
+    """``scenario.events`` as (key, event) pairs in file order: a mapping of event ids to events
+    (the form of scenario files and the command line: ``scenario.events.soleimani.date``), or,
+    from Python, a list (keys ``scenario.events[k]``)."""
+    if raw is None:
+        return []
+    if isinstance(raw, dict):
+        for name, event in raw.items():
+            if not isinstance(name, str) or not name or name.isdigit():
+                raise ConfigError(
+                    f"scenario.events.{name}",
+                    event,
+                    "an event id is a name such as `soleimani` (scenario.events maps ids to events)",
+                )
+        return [(f"scenario.events.{name}", event) for name, event in raw.items()]
+    if isinstance(raw, list):
+        return [(f"scenario.events[{k}]", event) for k, event in enumerate(raw)]
+    raise ConfigError("scenario.events", raw, "must be a mapping of event ids to events")
+
+
+def enabled_events(raw) -> list[tuple[str, dict]]:
+    """The events of ``scenario.events`` that are not switched off with ``enabled: false`` (a
+    counterfactual's way to leave out an event it composes: Hydra merges cannot delete a key),
+    as (key, event without ``enabled``) pairs in file order. A disabled event is not checked."""
+    out = []
+    for key, event in event_items(raw):
+        event = _mapping(key, event)
+        enabled = event.get("enabled", True)
+        if not isinstance(enabled, bool):
+            raise ConfigError(f"{key}.enabled", enabled, "must be true or false")
+        if enabled:
+            out.append((key, {k: v for k, v in event.items() if k != "enabled"}))
+    return out
 
 
 def _balancer(cfg, codes) -> tuple:
