@@ -11,8 +11,8 @@ Pure functions, no I/O. A design is read from the ``design`` section of the swee
           lam: [2.0, 8.0]
         decision.rule: {levels: [logit, best_response]}   # a list of levels
 
-A parameter is any dotted path of the composed configuration (``scenario.events.2.change`` or
-``scenario.events[2].change`` for list items). Ranges are continuous, except over a key whose
+A parameter is any dotted path of the composed configuration (``scenario.events.soleimani.change``;
+``a.list[2].b`` for list items). Ranges are continuous, except over a key whose
 configured value is an integer (``decision.horizon``) with integer bounds: those draw integers
 in [low, high]. Levels are discrete: a grid takes every level, a sampling design maps its unit
 sample onto the levels in equal shares.
@@ -149,7 +149,7 @@ _INDEX = re.compile(r"\[(\d+)\]")
 
 
 def split_path(path: str) -> list[str]:
-    """``scenario.events[2].change`` -> ``["scenario", "events", "2", "change"]``."""
+    """``a.list[2].b`` -> ``["a", "list", "2", "b"]``."""
     return [p for p in _INDEX.sub(r".\1", path).split(".")]
 
 
