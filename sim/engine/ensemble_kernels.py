@@ -27,42 +27,40 @@ from sim.engine.kernels import (
     other_states,
     tanh_all,
 )
+from sim.engine.params import (
+    Acts,
+    Decision,
+    Effects,
+    KernelParams,
+    Options,
+    Payoffs,
+    Relaxation,
+    Requirements,
+    WorldArrays,
+)
 
 
 @njit(cache=True, error_model="numpy")
-def evaluate_block(
-    aff,
-    base,
-    grievance,
-    stocks,
-    stock_decay,
-    oil_deviation,
-    oil_persistence,
-    d_aff,
-    d_stk,
-    belief,
-    costs,
-    rho,
-    discount,
-    keeps_grievance,
-    salience,
-    trade_share,
-    standing_share,
-    oil_exposure,
-    threat_aversion,
-    weights,
-    ant_offset,
-    ant_state,
-    ant_bias,
-    ant_slope,
-    ant_shift,
-    available,
-    out,
-):
-    """``kernels.evaluate`` of L runs: every argument it takes per run has a leading run axis
-    here (``keeps_grievance`` and the ``ant_*`` arrays are shared), and the components are
-    written to ``out`` (L, n, A, 3), which must hold zeros (unavailable alternatives keep them).
-    """
+def evaluate_block(world, step, options, params, out):
+    """``kernels.evaluate`` of L runs: the world, the ``options`` and the run-specific fields of
+    ``params`` have a leading run axis (L, ...) here (the shared ones, ``params.SHARED``, do
+    not), and the components are written to ``out`` (L, n, A, 3), which must hold zeros
+    (unavailable alternatives keep them)."""
+    aff, base, grievance, stocks = world.affinity, world.baseline, world.grievance, world.stocks
+    oil_deviation, oil_persistence = world.oil_deviation, world.oil_persistence
+    available, d_aff, d_stk, costs, belief = options
+    rho, stock_decay = params.relaxation
+    discount = params.decision.discount
+    keeps_grievance = params.alternatives.keeps_grievance
+    salience, trade_share, standing_share, oil_exposure, threat_aversion, weights = params.payoffs
+    elections = params.elections
+    ant_offset = elections.step - step
+    ant_state, ant_bias, ant_slope, ant_shift = (
+        elections.state,
+        elections.bias,
+        elections.slope,
+        elections.shift,
+    )
     runs = aff.shape[0]
     n, width = belief.shape[1], belief.shape[2]
     steps = discount.shape[1]
@@ -259,269 +257,193 @@ def evaluate_block(
 
 
 @njit(cache=True)
-def act_many(
-    aff,
-    base,
-    stocks,
-    actor,
-    action,
-    target,
-    effect,
-    kind,
-    visibility,
-    prestige_self,
-    prestige_target,
-    damage_target,
-    sanction_target,
-    pair_goldstein,
-    party_share,
-    alpha,
-    self_shift,
-    heider,
-    attribution,
-):
-    """``model.EventContext.act`` for every run: the acts are computed on each run's world and
-    added together, in place."""
-    runs = aff.shape[0]
-    target2 = np.full(actor.shape[0], -1, dtype=np.int64)
-    for r in range(runs):
+def act_many(world, acts, effects):
+    """``model.EventContext.act`` for every run: the acts (``params.Acts``, the same in every
+    run) are computed on each run's world (R, ...) and added together, in place."""
+    for r in range(world.affinity.shape[0]):
+        aff, stocks = world.affinity[r], world.stocks[r]
         d_aff, d_stk = kernels.alternative_effects(
-            aff[r],
-            base[r],
-            actor,
-            action,
-            target,
-            target2,
-            effect[r],
-            kind,
-            visibility[r],
-            prestige_self[r],
-            prestige_target[r],
-            damage_target[r],
-            sanction_target[r],
-            pair_goldstein[r],
-            party_share[r],
-            alpha[r],
-            self_shift[r],
-            heider[r],
-            attribution[r],
+            aff, world.baseline[r], acts, lanes_effects(effects, r)
         )
-        aff[r] += d_aff.sum(axis=0)
-        stocks[r] += d_stk.sum(axis=0)
+        aff += d_aff.sum(axis=0)
+        stocks += d_stk.sum(axis=0)
+
+
+# One run's (``at`` an integer) or a block's (``at`` a slice) share of an ensemble's tuples: the
+# stacked fields indexed, the shared ones (``params.SHARED``) as they are.
 
 
 @njit(cache=True)
-def step_many(
-    step,
-    block,
-    aff,
-    base,
-    grievance,
-    stocks,
-    prisoner,
-    linkage_cost,
-    linkage_persistence,
-    oil_deviation,
-    oil_persistence,
-    counts,
-    u,
-    releases,
-    rec_affinity,
-    rec_payoffs,
-    rec_utility,
-    rec_choice,
-    rec_probability,
-    prior_weight,
-    alt_actor,
-    alt_action,
-    alt_target,
-    alt_target2,
-    valid,
-    effect,
-    kind,
-    visibility,
-    prestige_self,
-    prestige_target,
-    damage_target,
-    sanction_target,
-    pair_goldstein,
-    party_share,
-    requires,
-    min_crisis,
-    alpha,
-    self_shift,
-    heider,
-    attribution,
-    static_cost,
-    goldstein_other,
-    target_or_self,
-    expression,
-    stock_decay,
-    rho,
-    discount,
-    keeps_grievance,
-    salience,
-    trade_share,
-    standing_share,
-    oil_exposure,
-    threat_aversion,
-    weights,
-    ant_step,
-    ant_state,
-    ant_bias,
-    ant_slope,
-    ant_shift,
-    lam,
-    best_response,
-):
+def lanes_world(w, at):
+    return WorldArrays(
+        w.affinity[at],
+        w.baseline[at],
+        w.grievance[at],
+        w.stocks[at],
+        w.prisoner[at],
+        w.linkage_cost[at],
+        w.linkage_persistence[at],
+        w.oil_deviation[at],
+        w.oil_persistence[at],
+    )
+
+
+@njit(cache=True)
+def lanes_effects(e, at):
+    return Effects(
+        e.effect[at],
+        e.kind,
+        e.visibility[at],
+        e.prestige_self[at],
+        e.prestige_target[at],
+        e.damage_target[at],
+        e.sanction_target[at],
+        e.pair_goldstein[at],
+        e.party_share[at],
+        e.alpha[at],
+        e.self_shift[at],
+        e.heider[at],
+        e.attribution[at],
+    )
+
+
+@njit(cache=True)
+def lanes_params(p, at):
+    q, pay, rel, d = p.requirements, p.payoffs, p.relaxation, p.decision
+    return KernelParams(
+        p.alternatives,
+        lanes_effects(p.effects, at),
+        Requirements(
+            q.requires, q.min_crisis[at], q.static_cost[at], q.goldstein_other[at], q.expression[at]
+        ),
+        Payoffs(
+            pay.salience[at],
+            pay.trade_share[at],
+            pay.standing_share[at],
+            pay.oil_exposure[at],
+            pay.threat_aversion[at],
+            pay.weights[at],
+        ),
+        p.elections,
+        Relaxation(rel.rho[at], rel.stock_decay[at]),
+        Decision(d.prior_weight[at], d.discount[at], d.lam[at], d.best_response),
+    )
+
+
+@njit(cache=True)
+def step_many(step, block, world, counts, u, record, params):
     """``model.BalanceModel.step`` after the events, for every run: decide, draw (``u``: the
-    runs' uniforms, (R, n)), advance, close released cases, count the choices, let oil and
-    linkage costs fade, and record step ``step`` (1-based) in the ``rec_*`` arrays (R, T, ...)
-    (the affinity: the stance is its tanh, taken after the run as NumPy takes it).
-    The world arrays are changed in place. Runs go ``block`` at a time through
-    :func:`evaluate_block`; the rest is ``kernels.decide``'s, run by run."""
-    runs, n = aff.shape[0], aff.shape[1]
-    width = alt_action.shape[1]
-    k = step - 1
-    ant_offset = ant_step - step
+    runs' uniforms, (R, n)), advance, close released cases, count the choices (``counts``
+    (R, n, A)), let oil and linkage costs fade, and record step ``step`` (1-based) in
+    ``record`` (``params.Trace``). The world's arrays (R, ...) are changed in place. Runs go
+    ``block`` at a time through :func:`evaluate_block`; the rest is ``kernels.decide``'s, run by
+    run."""
+    runs, n = world.affinity.shape[0], world.affinity.shape[1]
+    width = params.alternatives.action.shape[1]
     size = min(block, runs)  # a block's arrays, reused by the next block
-    available_all = np.empty((size, n, width), dtype=np.bool_)
-    costs_all = np.empty((size, n, width, 3))
-    effects_all = np.empty((size, n * width, n, n))
-    stock_effects_all = np.empty((size, n * width, n, 3))
-    belief_all = np.empty((size, n, width))
+    scratch = Options(
+        np.empty((size, n, width), dtype=np.bool_),
+        np.empty((size, n * width, n, n)),
+        np.empty((size, n * width, n, 3)),
+        np.empty((size, n, width, 3)),
+        np.empty((size, n, width)),
+    )
     components_all = np.empty((size, n, width, 3))
-    realised = np.empty((n, 3))
-    utility = np.empty(n)
+    paid = (np.empty(n, dtype=np.int64), np.empty(n), np.empty((n, 3)), np.empty(n))
     for r0 in range(0, runs, block):
         r1 = min(r0 + block, runs)
-        lanes = r1 - r0
-        available = available_all[:lanes]
-        costs = costs_all[:lanes]
-        effects = effects_all[:lanes]
-        stock_effects = stock_effects_all[:lanes]
-        belief = belief_all[:lanes]
-        for lane in range(lanes):
-            r = r0 + lane
-            kernels.write_availability(
-                available[lane],
-                costs[lane],
-                aff[r],
-                base[r],
-                prisoner[r],
-                linkage_cost[r],
-                alt_action,
-                alt_target,
-                alt_target2,
-                valid,
-                requires,
-                min_crisis[r],
-                static_cost[r],
-                goldstein_other[r],
-                target_or_self,
-                expression[r],
-            )
-            kernels.write_effects(
-                effects[lane],
-                stock_effects[lane],
-                aff[r],
-                base[r],
-                alt_actor,
-                alt_action.ravel(),
-                alt_target.ravel(),
-                alt_target2.ravel(),
-                effect[r],
-                kind,
-                visibility[r],
-                prestige_self[r],
-                prestige_target[r],
-                damage_target[r],
-                sanction_target[r],
-                pair_goldstein[r],
-                party_share[r],
-                alpha[r],
-                self_shift[r],
-                heider[r],
-                attribution[r],
-            )
-            kernels.write_beliefs(belief[lane], counts[r], available[lane], prior_weight[r])
-        d_aff = effects.reshape((lanes, n, width, n, n))
-        d_stk = stock_effects.reshape((lanes, n, width, n, 3))
-        components = components_all[:lanes]
+        options = write_options(scratch, world, counts, params, r0, r1)
+        components = components_all[: r1 - r0]
         components[:] = 0.0
-        evaluate_block(
-            aff[r0:r1],
-            base[r0:r1],
-            grievance[r0:r1],
-            stocks[r0:r1],
-            stock_decay[r0:r1],
-            oil_deviation[r0:r1],
-            oil_persistence[r0:r1],
-            d_aff,
-            d_stk,
-            belief,
-            costs,
-            rho[r0:r1],
-            discount[r0:r1],
-            keeps_grievance,
-            salience[r0:r1],
-            trade_share[r0:r1],
-            standing_share[r0:r1],
-            oil_exposure[r0:r1],
-            threat_aversion[r0:r1],
-            weights[r0:r1],
-            ant_offset,
-            ant_state,
-            ant_bias,
-            ant_slope,
-            ant_shift,
-            available,
-            components,
-        )
-        for lane in range(lanes):
+        at = slice(r0, r1)
+        evaluate_block(lanes_world(world, at), step, options, lanes_params(params, at), components)
+        for lane in range(r1 - r0):
             r = r0 + lane
-            probabilities = kernels.choice_probabilities(
-                components[lane].sum(axis=2), available[lane], lam[r], best_response
+            lane_options = Options(
+                options.available[lane],
+                options.d_aff[lane],
+                options.d_stk[lane],
+                options.costs[lane],
+                options.belief[lane],
             )
-            choice = kernels.draw(probabilities, u[r])
-            kernels.write_advance(
-                aff[r],  # in place
-                stocks[r],
-                realised,
-                utility,
-                aff[r],
-                base[r],
-                grievance[r],
-                stocks[r],
-                stock_decay[r],
-                rho[r],
-                d_aff[lane],
-                d_stk[lane],
-                choice,
-                costs[lane],
-                oil_deviation[r],
-                salience[r],
-                trade_share[r],
-                standing_share[r],
-                oil_exposure[r],
-                threat_aversion[r],
-                weights[r],
-            )
-            new_aff = aff[r]
-            for i in range(n):
-                a = choice[i]
-                if releases[i, a]:
-                    t = alt_target[i, a]
-                    prisoner[r, i, t] = False
-                    grievance[r, t, i] = 0.0
-                    linkage_cost[r, i, t] = 0.0
-                counts[r, i, a] += 1.0
-                rec_choice[r, k, i] = a
-                rec_probability[r, k, i] = probabilities[i, a]
-                rec_utility[r, k, i] = utility[i]
-                for c in range(3):
-                    rec_payoffs[r, k, i, c] = realised[i, c]
-                for j in range(n):
-                    rec_affinity[r, k, i, j] = new_aff[i, j]
-            oil_deviation[r] *= oil_persistence[r]
-            linkage_cost[r] *= linkage_persistence[r]
+            run = lanes_world(world, r)
+            lane_params = lanes_params(params, r)
+            conclude(step, run, counts[r], u[r], lane_options, components[lane], lane_params, paid)
+            keep(record, r, step, run, paid)
+            world.oil_deviation[r] *= world.oil_persistence[r]
+            world.linkage_cost[r] *= world.linkage_persistence[r]
+
+
+@njit(cache=True)
+def write_options(scratch, world, counts, params, r0, r1):
+    """The ``params.Options`` of runs r0..r1 (a block), written into the first lanes of
+    ``scratch``, with each alternative's effects shaped (L, n, A, n, ...)."""
+    lanes = r1 - r0
+    available, effects, stock_effects = scratch.available, scratch.d_aff, scratch.d_stk
+    costs, belief = scratch.costs, scratch.belief
+    alternatives = params.alternatives
+    n, width = alternatives.action.shape
+    acts = Acts(
+        alternatives.actor,
+        alternatives.action.ravel(),
+        alternatives.target.ravel(),
+        alternatives.target2.ravel(),
+    )
+    for lane in range(lanes):
+        r = r0 + lane
+        w, p = lanes_world(world, r), lanes_params(params, r)
+        kernels.write_availability(available[lane], costs[lane], w, alternatives, p.requirements)
+        kernels.write_effects(
+            effects[lane], stock_effects[lane], w.affinity, w.baseline, acts, p.effects
+        )
+        kernels.write_beliefs(belief[lane], counts[r], available[lane], p.decision.prior_weight)
+    return Options(
+        available[:lanes],
+        effects[:lanes].reshape((lanes, n, width, n, n)),
+        stock_effects[:lanes].reshape((lanes, n, width, n, 3)),
+        costs[:lanes],
+        belief[:lanes],
+    )
+
+
+@njit(cache=True)
+def conclude(step, world, counts, u, options, components, params, paid):
+    """One run's step after its look-ahead (``components`` (n, A, 3)): choose, advance its
+    ``world`` in place, close released cases and count the choices; ``paid`` receives the
+    choices, their probabilities, the realised payoffs and the utilities ((n,), (n,), (n, 3),
+    (n,))."""
+    n = counts.shape[0]
+    choice, chance, realised, utility = paid
+    decision = params.decision
+    probabilities = kernels.choice_probabilities(
+        components.sum(axis=2), options.available, decision.lam, decision.best_response
+    )
+    choice[:] = kernels.draw(probabilities, u)
+    out = (world.affinity, world.stocks, realised, utility)  # in place
+    kernels.write_advance(out, world, options.d_aff, options.d_stk, choice, options.costs, params)
+    alternatives = params.alternatives
+    for i in range(n):
+        a = choice[i]
+        chance[i] = probabilities[i, a]
+        if alternatives.releases[i, a]:
+            t = alternatives.target[i, a]
+            world.prisoner[i, t] = False
+            world.grievance[t, i] = 0.0
+            world.linkage_cost[i, t] = 0.0
+        counts[i, a] += 1.0
+
+
+@njit(cache=True)
+def keep(record, r, step, world, paid):
+    """Record run ``r``'s step ``step`` (1-based) in ``record`` (``params.Trace``)."""
+    choice, chance, realised, utility = paid
+    k = step - 1
+    n = choice.shape[0]
+    for i in range(n):
+        record.choice[r, k, i] = choice[i]
+        record.probability[r, k, i] = chance[i]
+        record.utility[r, k, i] = utility[i]
+        for c in range(3):
+            record.payoffs[r, k, i, c] = realised[i, c]
+        for j in range(n):
+            record.affinity[r, k, i, j] = world.affinity[i, j]

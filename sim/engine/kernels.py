@@ -20,6 +20,8 @@ from llvmlite import ir
 from numba import njit, types
 from numba.extending import intrinsic
 
+from sim.engine.params import Acts, Options
+
 POINTS = 100.0
 
 
@@ -103,84 +105,28 @@ def tanh_all(x):
 
 
 @njit(cache=True)
-def alternative_effects(
-    aff,
-    base,
-    actor,
-    action,
-    target,
-    target2,
-    effect,
-    kind,
-    visibility,
-    prestige_self,
-    prestige_target,
-    damage_target,
-    sanction_target,
-    pair_goldstein,
-    party_share,
-    alpha,
-    self_shift,
-    heider,
-    attribution,
-):
-    """As ``actions.act_effects`` for a batch of m acts: (m, n, n) and (m, n, 3)."""
-    m, n = actor.shape[0], aff.shape[0]
+def alternative_effects(aff, base, acts, effects):
+    """As ``actions.act_effects`` for a batch of m acts (``params.Acts``) on the affinity
+    ``aff`` (n, n) and its baseline: (m, n, n) and (m, n, 3)."""
+    m, n = acts.actor.shape[0], aff.shape[0]
     d_aff = np.empty((m, n, n))
     d_stk = np.empty((m, n, 3))
-    write_effects(
-        d_aff,
-        d_stk,
-        aff,
-        base,
-        actor,
-        action,
-        target,
-        target2,
-        effect,
-        kind,
-        visibility,
-        prestige_self,
-        prestige_target,
-        damage_target,
-        sanction_target,
-        pair_goldstein,
-        party_share,
-        alpha,
-        self_shift,
-        heider,
-        attribution,
-    )
+    write_effects(d_aff, d_stk, aff, base, acts, effects)
     return d_aff, d_stk
 
 
 @njit(cache=True)
-def write_effects(
-    d_aff,
-    d_stk,
-    aff,
-    base,
-    actor,
-    action,
-    target,
-    target2,
-    effect,
-    kind,
-    visibility,
-    prestige_self,
-    prestige_target,
-    damage_target,
-    sanction_target,
-    pair_goldstein,
-    party_share,
-    alpha,
-    self_shift,
-    heider,
-    attribution,
-):
+def write_effects(d_aff, d_stk, aff, base, acts, effects):
     """:func:`alternative_effects` written into ``d_aff`` (m, n, n) and ``d_stk`` (m, n, 3)
     (an ensemble writes each run's straight into its block's arrays); each act's rows are
     cleared first, while they are in cache."""
+    actor, action, target, target2 = acts
+    effect, kind, visibility = effects.effect, effects.kind, effects.visibility
+    prestige_self, prestige_target = effects.prestige_self, effects.prestige_target
+    damage_target, sanction_target = effects.damage_target, effects.sanction_target
+    pair_goldstein, party_share = effects.pair_goldstein, effects.party_share
+    alpha, self_shift = effects.alpha, effects.self_shift
+    heider, attribution = effects.heider, effects.attribution
     m, n = actor.shape[0], aff.shape[0]
     stance = np.empty((n, n))  # each stance once, not once per act
     for p in range(n):
@@ -218,67 +164,26 @@ def write_effects(
 
 
 @njit(cache=True)
-def availability_and_costs(
-    aff,
-    base,
-    prisoner,
-    linkage_cost,
-    alt_action,
-    alt_target,
-    alt_target2,
-    valid,
-    requires,
-    min_crisis,
-    static_cost,
-    goldstein_other,
-    target_or_self,
-    expression,
-):
+def availability_and_costs(world, alternatives, requirements):
     """As ``actions.availability`` and ``Evaluator.costs``: (n, A) bool and (n, A, 3)."""
-    n, width = alt_action.shape
+    n, width = alternatives.action.shape
     ok = np.empty((n, width), dtype=np.bool_)
     cost = np.empty((n, width, 3))
-    write_availability(
-        ok,
-        cost,
-        aff,
-        base,
-        prisoner,
-        linkage_cost,
-        alt_action,
-        alt_target,
-        alt_target2,
-        valid,
-        requires,
-        min_crisis,
-        static_cost,
-        goldstein_other,
-        target_or_self,
-        expression,
-    )
+    write_availability(ok, cost, world, alternatives, requirements)
     return ok, cost
 
 
 @njit(cache=True)
-def write_availability(
-    ok,
-    cost,
-    aff,
-    base,
-    prisoner,
-    linkage_cost,
-    alt_action,
-    alt_target,
-    alt_target2,
-    valid,
-    requires,
-    min_crisis,
-    static_cost,
-    goldstein_other,
-    target_or_self,
-    expression,
-):
+def write_availability(ok, cost, world, alternatives, requirements):
     """:func:`availability_and_costs` written into ``ok`` (n, A) and ``cost`` (n, A, 3)."""
+    aff, base = world.affinity, world.baseline
+    prisoner, linkage_cost = world.prisoner, world.linkage_cost
+    alt_action, alt_target = alternatives.action, alternatives.target
+    alt_target2, valid = alternatives.target2, alternatives.valid
+    target_or_self = alternatives.target_or_self
+    requires, min_crisis = requirements.requires, requirements.min_crisis
+    static_cost, goldstein_other = requirements.static_cost, requirements.goldstein_other
+    expression = requirements.expression
     n, width = alt_action.shape
     for i in range(n):
         for a in range(width):
@@ -402,40 +307,29 @@ def election_terms(others, ant_state, ant_offset, steps):
 
 
 @njit(cache=True, error_model="numpy")
-def evaluate(
-    aff,
-    base,
-    grievance,
-    stocks,
-    stock_decay,
-    oil_deviation,
-    oil_persistence,
-    d_aff,
-    d_stk,
-    belief,
-    costs,
-    rho,
-    discount,
-    keeps_grievance,
-    salience,
-    trade_share,
-    standing_share,
-    oil_exposure,
-    threat_aversion,
-    weights,
-    ant_offset,
-    ant_state,
-    ant_bias,
-    ant_slope,
-    ant_shift,
-    available,
-):
-    """As ``expectations.Evaluator.evaluate``: weighted expected-utility components (n, A, 3),
-    computed for available alternatives only (the others stay 0).
+def evaluate(world, step, options, params):
+    """As ``expectations.Evaluator.evaluate``: weighted expected-utility components (n, A, 3)
+    of the alternatives' ``options`` (``params.Options``) at step ``step``, computed for
+    available alternatives only (the others stay 0).
 
     In three passes, so that the stances' tanh (most of the work) run in long flat loops that
     vectorise: the tanh arguments of every available alternative, look-ahead step and other
     state; their tanh; then the sums, in the order ``expectations`` sums them."""
+    aff, base, grievance, stocks = world.affinity, world.baseline, world.grievance, world.stocks
+    oil_deviation, oil_persistence = world.oil_deviation, world.oil_persistence
+    available, d_aff, d_stk, costs, belief = options
+    rho, stock_decay = params.relaxation
+    discount = params.decision.discount
+    keeps_grievance = params.alternatives.keeps_grievance
+    salience, trade_share, standing_share, oil_exposure, threat_aversion, weights = params.payoffs
+    elections = params.elections
+    ant_offset = elections.step - step
+    ant_state, ant_bias, ant_slope, ant_shift = (
+        elections.state,
+        elections.bias,
+        elections.slope,
+        elections.shift,
+    )
     n, width = belief.shape
     horizon = discount.shape[0] - 1
     steps = horizon + 1
@@ -627,10 +521,14 @@ def choice_probabilities(values, available, lam, best_response):
 
 
 @njit(cache=True)
-def realised_payoffs(
-    aff, stocks, oil_deviation, salience, trade_share, standing_share, oil_exposure, threat_aversion
-):
+def realised_payoffs(aff, stocks, oil_deviation, payoffs):
     """As ``payoffs.components`` for every actor on the current world: (n, 3)."""
+    salience, trade_share, standing_share = (
+        payoffs.salience,
+        payoffs.trade_share,
+        payoffs.standing_share,
+    )
+    oil_exposure, threat_aversion = payoffs.oil_exposure, payoffs.threat_aversion
     n = aff.shape[0]
     out = np.zeros((n, 3))
     for i in range(n):
@@ -675,85 +573,28 @@ def draw(probabilities, u):
 
 
 @njit(cache=True)
-def advance(
-    aff,
-    base,
-    grievance,
-    stocks,
-    stock_decay,
-    rho,
-    d_aff,
-    d_stk,
-    choice,
-    costs,
-    oil_deviation,
-    salience,
-    trade_share,
-    standing_share,
-    oil_exposure,
-    threat_aversion,
-    weights,
-):
+def advance(world, d_aff, d_stk, choice, costs, params):
     """As ``backends.NumpyBackend.advance``: relax, erode grievances, add the chosen acts'
-    effects; then the realised payoffs net of the acts' costs, and the utilities."""
-    n = aff.shape[0]
+    effects (``d_aff`` (n, A, n, n), ``d_stk`` (n, A, n, 3), ``choice`` (n,)); then the realised
+    payoffs net of the acts' costs (``costs`` (n, A, 3)), and the utilities."""
+    n = world.affinity.shape[0]
     new_aff = np.empty((n, n))
     new_stk = np.empty((n, 3))
     realised = np.empty((n, 3))
     utility = np.empty(n)
-    write_advance(
-        new_aff,
-        new_stk,
-        realised,
-        utility,
-        aff,
-        base,
-        grievance,
-        stocks,
-        stock_decay,
-        rho,
-        d_aff,
-        d_stk,
-        choice,
-        costs,
-        oil_deviation,
-        salience,
-        trade_share,
-        standing_share,
-        oil_exposure,
-        threat_aversion,
-        weights,
-    )
+    write_advance((new_aff, new_stk, realised, utility), world, d_aff, d_stk, choice, costs, params)
     return new_aff, new_stk, realised, utility
 
 
 @njit(cache=True)
-def write_advance(
-    new_aff,
-    new_stk,
-    realised,
-    utility,
-    aff,
-    base,
-    grievance,
-    stocks,
-    stock_decay,
-    rho,
-    d_aff,
-    d_stk,
-    choice,
-    costs,
-    oil_deviation,
-    salience,
-    trade_share,
-    standing_share,
-    oil_exposure,
-    threat_aversion,
-    weights,
-):
-    """:func:`advance` written into ``new_aff`` (n, n), ``new_stk`` (n, 3), ``realised``
-    (n, 3) and ``utility`` (n,); the world's arrays may be the new ones (an ensemble advances
-    in place: each element is read before it is written)."""
+def write_advance(out, world, d_aff, d_stk, choice, costs, params):
+    """:func:`advance` written into ``out``: the new affinity (n, n) and stocks (n, 3), the
+    realised payoffs (n, 3) and the utilities (n,); the world's arrays may be the new ones (an
+    ensemble advances in place: each element is read before it is written)."""
+    new_aff, new_stk, realised, utility = out
+    aff, base, grievance, stocks = world.affinity, world.baseline, world.grievance, world.stocks
+    rho, stock_decay = params.relaxation
+    weights = params.payoffs.weights
     n = aff.shape[0]
     for p in range(n):
         for q in range(n):
@@ -767,16 +608,7 @@ def write_advance(
                 new_aff[p, q] += d_aff[i, a, p, q]
             for c in range(3):
                 new_stk[p, c] += d_stk[i, a, p, c]
-    payoffs = realised_payoffs(
-        new_aff,
-        new_stk,
-        oil_deviation,
-        salience,
-        trade_share,
-        standing_share,
-        oil_exposure,
-        threat_aversion,
-    )
+    payoffs = realised_payoffs(new_aff, new_stk, world.oil_deviation, params.payoffs)
     for i in range(n):
         utility[i] = 0.0
         for c in range(3):
@@ -785,131 +617,26 @@ def write_advance(
 
 
 @njit(cache=True)
-def decide(
-    aff,
-    base,
-    grievance,
-    stocks,
-    prisoner,
-    linkage_cost,
-    oil_deviation,
-    oil_persistence,
-    counts,
-    step,
-    prior_weight,
-    alt_actor,
-    alt_action,
-    alt_target,
-    alt_target2,
-    valid,
-    effect,
-    kind,
-    visibility,
-    prestige_self,
-    prestige_target,
-    damage_target,
-    sanction_target,
-    pair_goldstein,
-    party_share,
-    requires,
-    min_crisis,
-    alpha,
-    self_shift,
-    heider,
-    attribution,
-    static_cost,
-    goldstein_other,
-    target_or_self,
-    expression,
-    stock_decay,
-    rho,
-    discount,
-    keeps_grievance,
-    salience,
-    trade_share,
-    standing_share,
-    oil_exposure,
-    threat_aversion,
-    weights,
-    ant_step,
-    ant_state,
-    ant_bias,
-    ant_slope,
-    ant_shift,
-    lam,
-    best_response,
-):
-    """One step's decision numbers in a single compiled call (see ``backends.NumpyBackend``;
-    the arguments after ``step`` are the fields of ``backends.KernelParams``)."""
-    ant_offset = ant_step - step
-    n, width = alt_action.shape
-    available, costs = availability_and_costs(
-        aff,
-        base,
-        prisoner,
-        linkage_cost,
-        alt_action,
-        alt_target,
-        alt_target2,
-        valid,
-        requires,
-        min_crisis,
-        static_cost,
-        goldstein_other,
-        target_or_self,
-        expression,
+def decide(world, counts, step, params):
+    """One step's decision numbers in a single compiled call (see ``backends.NumpyBackend``):
+    the world (``params.WorldArrays``), the choice counts (n, A), the step and the run's
+    ``params.KernelParams``."""
+    alternatives = params.alternatives
+    n, width = alternatives.action.shape
+    available, costs = availability_and_costs(world, alternatives, params.requirements)
+    acts = Acts(
+        alternatives.actor,
+        alternatives.action.ravel(),
+        alternatives.target.ravel(),
+        alternatives.target2.ravel(),
     )
-    d_aff, d_stk = alternative_effects(
-        aff,
-        base,
-        alt_actor,
-        alt_action.ravel(),
-        alt_target.ravel(),
-        alt_target2.ravel(),
-        effect,
-        kind,
-        visibility,
-        prestige_self,
-        prestige_target,
-        damage_target,
-        sanction_target,
-        pair_goldstein,
-        party_share,
-        alpha,
-        self_shift,
-        heider,
-        attribution,
-    )
+    d_aff, d_stk = alternative_effects(world.affinity, world.baseline, acts, params.effects)
     d_aff = d_aff.reshape((n, width, n, n))
     d_stk = d_stk.reshape((n, width, n, 3))
-    belief = beliefs(counts, available, prior_weight)
-    components = evaluate(
-        aff,
-        base,
-        grievance,
-        stocks,
-        stock_decay,
-        oil_deviation,
-        oil_persistence,
-        d_aff,
-        d_stk,
-        belief,
-        costs,
-        rho,
-        discount,
-        keeps_grievance,
-        salience,
-        trade_share,
-        standing_share,
-        oil_exposure,
-        threat_aversion,
-        weights,
-        ant_offset,
-        ant_state,
-        ant_bias,
-        ant_slope,
-        ant_shift,
-        available,
+    decision = params.decision
+    belief = beliefs(counts, available, decision.prior_weight)
+    components = evaluate(world, step, Options(available, d_aff, d_stk, costs, belief), params)
+    probabilities = choice_probabilities(
+        components.sum(axis=2), available, decision.lam, decision.best_response
     )
-    probabilities = choice_probabilities(components.sum(axis=2), available, lam, best_response)
     return available, d_aff, d_stk, costs, components, probabilities
