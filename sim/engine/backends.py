@@ -12,7 +12,7 @@ from sim.core.actions import act_effects, availability
 from sim.core.decisions import RULES, fictitious_beliefs, sample
 from sim.core.expectations import Evaluator
 from sim.engine import kernels
-from sim.engine.params import Acts, KernelParams, WorldArrays, kernel_params, world_arrays
+from sim.engine.params import Acts, KernelParams, kernel_params, plain
 
 __all__ = ["BACKENDS", "KernelParams", "NumbaBackend", "NumpyBackend", "kernel_params"]
 
@@ -89,14 +89,19 @@ class NumpyBackend:
 class NumbaBackend(NumpyBackend):
     """The same numbers from ``kernels``: what the model runs by default."""
 
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.plain = plain(self.params)  # what kernels.decide takes fastest
+
     def decide(self, world, step, counts):
-        return kernels.decide(_world(world), counts, step, self.params)
+        return kernels.decide(_world(world), counts, step, self.plain)
 
     def draw(self, probabilities, u):
         return kernels.draw(probabilities, u)
 
     def advance(self, world, d_aff, d_stk, choice, costs):
-        return kernels.advance(_world(world), d_aff, d_stk, choice, costs, self.params)
+        _, _, _, payoff, _, relaxation, _ = self.plain
+        return kernels.advance(_world(world), d_aff, d_stk, choice, costs, relaxation, payoff)
 
     def act(self, world, actor, action, target):
         acts = Acts(actor, action, target, np.full(len(actor), -1))
@@ -105,9 +110,20 @@ class NumbaBackend(NumpyBackend):
         )
 
 
-def _world(world) -> WorldArrays:
-    """The kernels' view of a ``WorldState`` of one run."""
-    return world_arrays(world, float(world.oil_deviation), float(world.oil_persistence))
+def _world(world) -> tuple:
+    """The kernels' view of a ``WorldState`` of one run: the fields of ``params.WorldArrays``, as a
+    plain tuple (see ``kernels.named``)."""
+    return (
+        world.affinity,
+        world.baseline,
+        world.grievance,
+        world.stocks,
+        world.prisoner,
+        world.linkage_cost,
+        world.linkage_persistence,
+        float(world.oil_deviation),
+        float(world.oil_persistence),
+    )
 
 
 BACKENDS = {"numpy": NumpyBackend, "numba": NumbaBackend}

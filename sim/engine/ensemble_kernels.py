@@ -420,7 +420,10 @@ def conclude(step, world, counts, u, options, components, params, paid):
     )
     choice[:] = kernels.draw(probabilities, u)
     out = (world.affinity, world.stocks, realised, utility)  # in place
-    kernels.write_advance(out, world, options.d_aff, options.d_stk, choice, options.costs, params)
+    d_aff, d_stk, costs = options.d_aff, options.d_stk, options.costs
+    kernels.write_advance(
+        out, world, d_aff, d_stk, choice, costs, params.relaxation, params.payoffs
+    )
     alternatives = params.alternatives
     for i in range(n):
         a = choice[i]
