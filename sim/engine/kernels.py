@@ -14,6 +14,7 @@ does, and the rest of a step with these kernels' ``write_*`` forms.
 """
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 from llvmlite import ir
@@ -318,6 +319,36 @@ def election_terms(others, ant_state, ant_offset, steps):
     return pair, pairs
 
 
+class Prospect(NamedTuple):
+    """What every alternative's look-ahead starts from, at one step of one run."""
+
+    relaxed: np.ndarray  # (n, n) the affinity relaxed one step, less the grievances
+    exp_aff: np.ndarray  # (n, n, n) each actor's belief-weighted effects on affinity
+    exp_stk: np.ndarray  # (n, n, 3) and on the stocks
+    tot_aff: np.ndarray  # (n, n) their sum over actors
+    tot_stk: np.ndarray  # (n, 3)
+    decayed: np.ndarray  # (n, 3) the stocks decayed one step
+    powers: np.ndarray  # (6, H+1) look_ahead_powers
+    others: np.ndarray  # (n, n-1) other_states
+    offset: np.ndarray  # (E,) steps until each election
+    fade: np.ndarray  # (max(E, 1),) prestige decay until each election within the horizon
+    pair: np.ndarray  # (3, n, ...) election_terms
+    pairs: np.ndarray  # (n,)
+
+
+class Lines(NamedTuple):
+    """The look-ahead's stance lines (see :func:`evaluate`), S available alternatives
+    ("slots") and L_own, L_tow lines."""
+
+    slot: np.ndarray  # (2, S) each slot's actor and alternative
+    own: np.ndarray  # (3, L_own) z, b, g of i's stances toward the others
+    tow: np.ndarray  # (6, L_tow) z, b, g of the others' toward i; the shares that weigh them
+    own_of: np.ndarray  # (L_tow,) the own line of each tow line
+    stk0: np.ndarray  # (S, 3) each slot's stocks after the step
+    survive: np.ndarray  # (S, max(E, 1)) each election's chance to keep its incumbent
+    n_pairs: int  # the (slot, election term) pairs
+
+
 @njit(cache=True, error_model="numpy")
 def evaluate(world, step, options, params):
     """As ``expectations.Evaluator.evaluate``: weighted expected-utility components (n, A, 3)
@@ -326,26 +357,36 @@ def evaluate(world, step, options, params):
 
     In three passes, so that the stances' tanh (most of the work) run in long flat loops that
     vectorise: the tanh arguments of every available alternative, look-ahead step and other
-    state; their tanh; then the sums, in the order ``expectations`` sums them."""
+    state (:func:`stance_lines`, :func:`stance_arguments`); their tanh; then the sums, in the
+    order ``expectations`` sums them (:func:`weigh`).
+
+    Each available alternative (a "slot") of actor i weighs, for every other state k and
+    look-ahead step h, i's stance toward k ("own") and k's stance toward i ("tow"). Both are
+    tanh(b + rho^h (z - b) - drift_h g) of a "line" (z, b, g); the arrays hold step h's
+    arguments of all lines together (index h * lines + line), so that the loops over lines are
+    long. An own line that i's act leaves as it is (the act does not touch i's row there) is
+    shared by all of i's alternatives. (An allocation costs as much as dozens of tanh: arrays
+    come in groups, rows taken as views.)"""
+    ahead = prospect(world, step, options, params)
+    lines = stance_lines(world, options, params, ahead)
+    own, tow, lost = stance_arguments(lines, ahead, params)
+    tanh_all(own)
+    tanh_all(tow)
+    tanh_all(lost)
+    return weigh(lines, ahead, (own, tow, lost), options, params)
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def prospect(world, step, options, params):
+    """The :class:`Prospect` of a step."""
     aff, base, grievance, stocks = world.affinity, world.baseline, world.grievance, world.stocks
-    oil_deviation, oil_persistence = world.oil_deviation, world.oil_persistence
-    available, d_aff, d_stk, costs, belief = options
+    d_aff, d_stk, belief = options.d_aff, options.d_stk, options.belief
     rho, stock_decay = params.relaxation
-    discount = params.decision.discount
-    keeps_grievance = params.alternatives.keeps_grievance
-    salience, trade_share, standing_share, oil_exposure, threat_aversion, weights = params.payoffs
     elections = params.elections
     ant_offset = elections.step - step
-    ant_state, ant_bias, ant_slope, ant_shift = (
-        elections.state,
-        elections.bias,
-        elections.slope,
-        elections.shift,
-    )
-    n, width = belief.shape
-    horizon = discount.shape[0] - 1
-    steps = horizon + 1
-    # (an allocation costs as much as dozens of tanh: arrays come in groups, rows taken as views)
+    n = belief.shape[0]
+    steps = params.decision.discount.shape[0]
+    horizon = steps - 1
     exp_aff, exp_stk = expected_effects(d_aff, d_stk, belief)
     tot_aff = exp_aff.sum(axis=0)
     tot_stk = exp_stk.sum(axis=0)
@@ -353,26 +394,29 @@ def evaluate(world, step, options, params):
     for p in range(n):
         for q in range(n):
             relaxed[p, q] = base[p, q] + rho * (aff[p, q] - base[p, q]) - grievance[p, q]
-    powers = look_ahead_powers(rho, stock_decay, oil_deviation, oil_persistence, steps)
-    rho_h, drift_h, oil_h = powers[0], powers[1], powers[2]
+    powers = look_ahead_powers(rho, stock_decay, world.oil_deviation, world.oil_persistence, steps)
     decayed = np.empty((n, 3))
     for p in range(n):
         for c in range(3):
             decayed[p, c] = stocks[p, c] * stock_decay[c]
-    # Each available alternative (a "slot") of actor i weighs, for every other state k and
-    # look-ahead step h, i's stance toward k ("own") and k's stance toward i ("tow"). Both are
-    # tanh(b + rho^h (z - b) - drift_h g) of a "line" (z, b, g); the arrays hold step h's
-    # arguments of all lines together (index h * lines + line), so that the loops over lines are
-    # long. An own line that i's act leaves as it is (the act does not touch i's row there) is
-    # shared by all of i's alternatives.
     others = other_states(n)
     n_ant = ant_offset.shape[0]
-    fade = np.ones(max(n_ant, 1))  # prestige decay until each election within the horizon
+    fade = np.ones(max(n_ant, 1))
     for e in range(n_ant):
         if 1 <= ant_offset[e] <= horizon:
             fade[e] = stock_decay[0] ** (ant_offset[e] - 1)
-    pair, pairs = election_terms(others, ant_state, ant_offset, steps)
-    pair_kk, pair_h, pair_event = pair[0], pair[1], pair[2]
+    pair, pairs = election_terms(others, elections.state, ant_offset, steps)
+    return Prospect(
+        relaxed, exp_aff, exp_stk, tot_aff, tot_stk, decayed, powers, others, ant_offset, fade,
+        pair, pairs,
+    )  # fmt: skip
+
+
+@njit(cache=True, inline="always")
+def count_lines(available, d_aff, pairs):
+    """The available alternatives (slots), the own lines (the shared ones and those an act
+    changes) and the (slot, election term) pairs."""
+    n, width = available.shape
     slots = 0
     own_lines = n * (n - 1)
     n_pairs = 0
@@ -384,18 +428,36 @@ def evaluate(world, step, options, params):
                 for k in range(n):
                     if k != i and d_aff[i, a, i, k] != 0.0:
                         own_lines += 1
-    tow_lines = slots * (n - 1)
-    # pass 1: the lines, then the stances' arguments
-    slot = np.empty((2, slots), dtype=np.int64)
-    slot_i, slot_a = slot[0], slot[1]
-    own_line = np.empty((3, own_lines))
-    own_z, own_b, own_g = own_line[0], own_line[1], own_line[2]
-    tow_line = np.empty((6, tow_lines))  # and the shares that weigh them
-    tow_z, tow_b, tow_g = tow_line[0], tow_line[1], tow_line[2]
-    sal, trade, stand = tow_line[3], tow_line[4], tow_line[5]
-    own_of = np.empty(tow_lines, dtype=np.int64)  # the own line of each tow line
-    stk0 = np.empty((slots, 3))
-    p_survive = np.empty((slots, max(n_ant, 1)))
+    return slots, own_lines, n_pairs
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def stance_lines(world, options, params, ahead):
+    """Pass 1: the :class:`Lines` of a step, each slot's stocks and elections' chances."""
+    base, grievance = world.baseline, world.grievance
+    available, d_aff, d_stk = options.available, options.d_aff, options.d_stk
+    keeps_grievance = params.alternatives.keeps_grievance
+    elections = params.elections
+    ant_offset, others, relaxed = ahead.offset, ahead.others, ahead.relaxed
+    exp_aff, exp_stk, tot_aff, tot_stk = ahead.exp_aff, ahead.exp_stk, ahead.tot_aff, ahead.tot_stk
+    decayed, fade = ahead.decayed, ahead.fade
+    n, width = available.shape
+    horizon = params.decision.discount.shape[0] - 1
+    n_ant = ant_offset.shape[0]
+    slots, own_lines, n_pairs = count_lines(available, d_aff, ahead.pairs)
+    lines = Lines(
+        np.empty((2, slots), dtype=np.int64),
+        np.empty((3, own_lines)),
+        np.empty((6, slots * (n - 1))),
+        np.empty(slots * (n - 1), dtype=np.int64),
+        np.empty((slots, 3)),
+        np.empty((slots, max(n_ant, 1))),
+        n_pairs,
+    )
+    slot_i, slot_a = lines.slot[0], lines.slot[1]
+    own_z, own_b, own_g = lines.own[0], lines.own[1], lines.own[2]
+    tow_z, tow_b, tow_g = lines.tow[0], lines.tow[1], lines.tow[2]
+    own_of, stk0, p_survive = lines.own_of, lines.stk0, lines.survive
     for i in range(n):
         for kk in range(n - 1):
             k = others[i, kk]
@@ -414,11 +476,12 @@ def evaluate(world, step, options, params):
             for c in range(3):
                 stk0[s, c] = decayed[i, c] + d_stk[i, a, i, c] + tot_stk[i, c] - exp_stk[i, i, c]
             for e in range(n_ant):
-                st = ant_state[e]
+                st = elections.state[e]
                 if 1 <= ant_offset[e] <= horizon and st != i:
                     prest = decayed[st, 0] + d_stk[i, a, st, 0] + tot_stk[st, 0] - exp_stk[i, st, 0]
                     prest *= fade[e]
-                    p_survive[s, e] = 1.0 / (1.0 + math.exp(-(ant_bias[e] + ant_slope[e] * prest)))
+                    x = elections.bias[e] + elections.slope[e] * prest
+                    p_survive[s, e] = 1.0 / (1.0 + math.exp(-x))
             for kk in range(n - 1):
                 k = others[i, kk]
                 line = kk * slots + s
@@ -436,6 +499,19 @@ def evaluate(world, step, options, params):
                 tow_b[line] = base[k, i]
                 tow_g[line] = grievance[k, i] * keeps_grievance[i, a, k]
             s += 1
+    return lines
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def stance_arguments(lines, ahead, params):
+    """The tanh arguments of every line at every look-ahead step (own, tow), and of each tow
+    line an election touches if the incumbent loses (lost)."""
+    slots = lines.slot.shape[1]
+    own_lines, tow_lines = lines.own.shape[1], lines.tow.shape[1]
+    own_z, own_b, own_g = lines.own[0], lines.own[1], lines.own[2]
+    tow_z, tow_b, tow_g = lines.tow[0], lines.tow[1], lines.tow[2]
+    rho_h, drift_h = ahead.powers[0], ahead.powers[1]
+    steps = rho_h.shape[0]
     own = np.empty(steps * own_lines)
     tow = np.empty(steps * tow_lines)
     for h in range(steps):
@@ -446,25 +522,39 @@ def evaluate(world, step, options, params):
         at = h * tow_lines
         for j in range(tow_lines):
             tow[at + j] = tow_b[j] + r * (tow_z[j] - tow_b[j]) - d * tow_g[j]
-    lost = np.empty(n_pairs)  # k's stance toward i if k's incumbent loses
+    lost = np.empty(lines.n_pairs)  # k's stance toward i if k's incumbent loses
+    pair, pairs, ant_shift = ahead.pair, ahead.pairs, params.elections.shift
     q = 0
     for s in range(slots):
-        i = slot_i[s]
+        i = lines.slot[0, s]
         for j in range(pairs[i]):
-            m = pair_h[i, j] * tow_lines + pair_kk[i, j] * slots + s
-            lost[q] = tow[m] + ant_shift[pair_event[i, j], i]
+            m = pair[1, i, j] * tow_lines + pair[0, i, j] * slots + s
+            lost[q] = tow[m] + ant_shift[pair[2, i, j], i]
             q += 1
-    # pass 2: the stances
-    tanh_all(own)
-    tanh_all(tow)
-    tanh_all(lost)
-    # pass 3: the sums, in the order ``expectations`` sums them, for all slots at once
+    return own, tow, lost
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def weigh(lines, ahead, stances, options, params):
+    """Pass 3: each election's mix of the stances, then the discounted sums of every slot's
+    payoff components, weighted (n, A, 3)."""
+    own, tow, lost = stances
+    costs = options.costs
+    salience, trade_share, standing_share, oil_exposure, threat_aversion, weights = params.payoffs
+    discount = params.decision.discount
+    powers, others, pair, pairs = ahead.powers, ahead.others, ahead.pair, ahead.pairs
+    slot_i, slot_a = lines.slot[0], lines.slot[1]
+    sal, trade, stand = lines.tow[3], lines.tow[4], lines.tow[5]
+    own_of, stk0, p_survive = lines.own_of, lines.stk0, lines.survive
+    n, width = options.available.shape
+    slots, steps = slot_i.shape[0], powers.shape[1]
+    own_lines, tow_lines = lines.own.shape[1], lines.tow.shape[1]
     q = 0
     for s in range(slots):
         i = slot_i[s]
         for j in range(pairs[i]):
-            m = pair_h[i, j] * tow_lines + pair_kk[i, j] * slots + s
-            p = p_survive[s, pair_event[i, j]]
+            m = pair[1, i, j] * tow_lines + pair[0, i, j] * slots + s
+            p = p_survive[s, pair[2, i, j]]
             tow[m] = p * tow[m] + (1.0 - p) * lost[q]
             q += 1
     for kk in range(n - 1):
@@ -490,7 +580,7 @@ def evaluate(world, step, options, params):
                 sec[s] += sal[line] * (threat_aversion * st if st < 0.0 else st)
                 eco[s] += trade[line] * (so + st)
                 pre[s] += stand[line] * st
-        w, oil = discount[h], oil_h[h]
+        w, oil = discount[h], powers[2, h]
         for s in range(slots):
             i = slot_i[s]
             sh0 = stk0[s, 0] * powers[3, h]
