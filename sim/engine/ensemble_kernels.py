@@ -14,6 +14,7 @@ ensemble chooses exactly what the Mesa model chooses.
 """
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit
@@ -40,47 +41,98 @@ from sim.engine.params import (
 )
 
 
+class Block(NamedTuple):
+    """What every alternative's look-ahead reads, for a block of L runs, with the run axis last
+    (so that the loops over runs are unit-stride)."""
+
+    relaxed: np.ndarray  # (n, n, L) the affinity relaxed one step, less the grievances
+    tot_aff: np.ndarray  # (n, n, L) the actors' expected effects on affinity, summed
+    own_exp: np.ndarray  # (n, n, L) exp_aff[i, i, k]: i's expected effect on its own row
+    tow_exp: np.ndarray  # (n, n, L) exp_aff[i, k, i]
+    tot_stk: np.ndarray  # (n, 3, L)
+    exp_stk: np.ndarray  # (n, n, 3, L)
+    decayed: np.ndarray  # (n, 3, L) the stocks decayed one step
+    powers: np.ndarray  # (6, H+1, L) look_ahead_powers
+    fade: np.ndarray  # (max(E, 1), L) prestige decay until each election within the horizon
+    base: np.ndarray  # (n, n, L)
+    grievance: np.ndarray  # (n, n, L)
+    shares: np.ndarray  # (3, n, n, L) salience, trade, standing
+    exposure: np.ndarray  # (n, L) oil exposure
+    weight: np.ndarray  # (n, 3, L)
+    discount: np.ndarray  # (H+1, L)
+    others: np.ndarray  # (n, n-1) other_states
+    offset: np.ndarray  # (E,) steps until each election
+    pair: np.ndarray  # (3, n, ...) election_terms
+    pairs: np.ndarray  # (n,)
+
+
+class Slot(NamedTuple):
+    """Scratch for one alternative (a "slot") of every run of a block, reused."""
+
+    tow: np.ndarray  # ((n-1) (H+1) L,) line kk, step h, run r: (kk * steps + h) * runs + r
+    own: np.ndarray  # ((n-1) (H+1) L,) the same for the own lines the act changes
+    touched: np.ndarray  # (n-1,) bool: the act changes own line kk in some run
+    z: np.ndarray  # (L,)
+    lost: np.ndarray  # (max pairs * L,) the tow stances if an incumbent loses
+    survive: np.ndarray  # (max(E, 1), L)
+    stk0: np.ndarray  # (3, L) the slot's own stocks after the step
+    # per run: a step's security, economy and prestige sums; their discounted totals. (Each
+    # loop over runs stores into one array, so the compiler can vectorise it after a few
+    # overlap checks.)
+    acc: np.ndarray  # (3, L)
+    value: np.ndarray  # (3, L)
+
+
 @njit(cache=True, error_model="numpy")
 def evaluate_block(world, step, options, params, out):
     """``kernels.evaluate`` of L runs: the world, the ``options`` and the run-specific fields of
     ``params`` have a leading run axis (L, ...) here (the shared ones, ``params.SHARED``, do
     not), and the components are written to ``out`` (L, n, A, 3), which must hold zeros
     (unavailable alternatives keep them)."""
-    aff, base, grievance, stocks = world.affinity, world.baseline, world.grievance, world.stocks
-    oil_deviation, oil_persistence = world.oil_deviation, world.oil_persistence
-    available, d_aff, d_stk, costs, belief = options
-    rho, stock_decay = params.relaxation
-    discount = params.decision.discount
-    keeps_grievance = params.alternatives.keeps_grievance
-    salience, trade_share, standing_share, oil_exposure, threat_aversion, weights = params.payoffs
-    elections = params.elections
-    ant_offset = elections.step - step
-    ant_state, ant_bias, ant_slope, ant_shift = (
-        elections.state,
-        elections.bias,
-        elections.slope,
-        elections.shift,
+    ahead = block_prospect(world, step, options, params)
+    shared_own = shared_own_stances(ahead)
+    runs, n, width = options.available.shape
+    steps = ahead.powers.shape[1]
+    block = steps * runs
+    slot = Slot(
+        np.empty((n - 1) * block),
+        np.zeros((n - 1) * block),
+        np.zeros(n - 1, dtype=np.bool_),
+        np.empty(runs),
+        np.empty(max(ahead.pairs.max(), 1) * runs),
+        np.empty((max(ahead.offset.shape[0], 1), runs)),
+        np.empty((3, runs)),
+        np.empty((3, runs)),
+        np.empty((3, runs)),
     )
-    runs = aff.shape[0]
-    n, width = belief.shape[1], belief.shape[2]
-    steps = discount.shape[1]
-    horizon = steps - 1
-    others = other_states(n)
-    n_ant = ant_offset.shape[0]
-    pair, pairs = election_terms(others, ant_state, ant_offset, steps)
-    # the runs' numbers that every alternative reads, with the run axis last
-    relaxed = np.empty((n, n, runs))
-    tot_aff = np.empty((n, n, runs))
-    own_exp = np.empty((n, n, runs))  # exp_aff[i, i, k]: i's expected effect on its own row
-    tow_exp = np.empty((n, n, runs))  # exp_aff[i, k, i]
-    tot_stk = np.empty((n, 3, runs))
-    exp_stk = np.empty((n, n, 3, runs))
-    decayed = np.empty((n, 3, runs))
-    powers = np.empty((6, steps, runs))
-    fade = np.ones((max(n_ant, 1), runs))
+    for i in range(n):
+        for a in range(width):
+            anywhere = False
+            for r in range(runs):
+                anywhere = anywhere or options.available[r, i, a]
+            if not anywhere:
+                continue
+            slot_stances(i, a, ahead, options, params, slot)
+            slot_elections(i, a, ahead, options, params, slot)
+            slot_values(i, a, ahead, shared_own, options, params, slot, out)
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def transposed(world, params, runs, n, steps):
+    """The block's numbers that every alternative reads as they are, with the run axis last:
+    base, grievance, shares, exposure, weight and discount of :class:`Block`."""
+    base, grievance = world.baseline, world.grievance
+    payoffs = params.payoffs
+    salience, trade_share, standing_share = (
+        payoffs.salience,
+        payoffs.trade_share,
+        payoffs.standing_share,
+    )
+    oil_exposure, weights = params.payoffs.oil_exposure, params.payoffs.weights
+    discount = params.decision.discount
     base_t = np.empty((n, n, runs))
     grievance_t = np.empty((n, n, runs))
-    shares = np.empty((3, n, n, runs))  # salience, trade, standing
+    shares = np.empty((3, n, n, runs))
     exposure = np.empty((n, runs))
     weight = np.empty((n, 3, runs))
     discount_t = np.empty((steps, runs))
@@ -97,6 +149,35 @@ def evaluate_block(world, step, options, params, out):
                 shares[2, p, q, r] = standing_share[r, p, q]
         for h in range(steps):
             discount_t[h, r] = discount[r, h]
+    return base_t, grievance_t, shares, exposure, weight, discount_t
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def block_prospect(world, step, options, params):
+    """The :class:`Block` of a step."""
+    aff, base, grievance, stocks = world.affinity, world.baseline, world.grievance, world.stocks
+    d_aff, d_stk, belief = options.d_aff, options.d_stk, options.belief
+    rho, stock_decay = params.relaxation
+    elections = params.elections
+    ant_offset = elections.step - step
+    runs, n = belief.shape[0], belief.shape[1]
+    steps = params.decision.discount.shape[1]
+    horizon = steps - 1
+    others = other_states(n)
+    n_ant = ant_offset.shape[0]
+    pair, pairs = election_terms(others, elections.state, ant_offset, steps)
+    relaxed = np.empty((n, n, runs))
+    tot_aff = np.empty((n, n, runs))
+    own_exp = np.empty((n, n, runs))
+    tow_exp = np.empty((n, n, runs))
+    tot_stk = np.empty((n, 3, runs))
+    exp_stk = np.empty((n, n, 3, runs))
+    decayed = np.empty((n, 3, runs))
+    powers = np.empty((6, steps, runs))
+    fade = np.ones((max(n_ant, 1), runs))
+    base_t, grievance_t, shares, exposure, weight, discount_t = transposed(
+        world, params, runs, n, steps
+    )
     for r in range(runs):
         e_aff, e_stk = expected_effects(d_aff[r], d_stk[r], belief[r])
         t_aff = e_aff.sum(axis=0)
@@ -115,7 +196,7 @@ def evaluate_block(world, step, options, params, out):
                 for q in range(n):
                     exp_stk[p, q, c, r] = e_stk[p, q, c]
         run_powers = look_ahead_powers(
-            rr, stock_decay[r], oil_deviation[r], oil_persistence[r], steps
+            rr, stock_decay[r], world.oil_deviation[r], world.oil_persistence[r], steps
         )
         for row in range(6):
             for h in range(steps):
@@ -123,8 +204,20 @@ def evaluate_block(world, step, options, params, out):
         for e in range(n_ant):
             if 1 <= ant_offset[e] <= horizon:
                 fade[e, r] = stock_decay[r, 0] ** (ant_offset[e] - 1)
-    # each actor's own stance toward k when its act leaves that stance alone: line (i, kk),
-    # then step h, then run (the same layout as a slot's lines below)
+    return Block(
+        relaxed, tot_aff, own_exp, tow_exp, tot_stk, exp_stk, decayed, powers, fade, base_t,
+        grievance_t, shares, exposure, weight, discount_t, others, ant_offset, pair, pairs,
+    )  # fmt: skip
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def shared_own_stances(ahead):
+    """Each actor's own stance toward k when its act leaves that stance alone: line (i, kk),
+    then step h, then run (the layout of :class:`Slot`'s lines)."""
+    relaxed, tot_aff, own_exp = ahead.relaxed, ahead.tot_aff, ahead.own_exp
+    base_t, grievance_t, powers, others = ahead.base, ahead.grievance, ahead.powers, ahead.others
+    n, runs = relaxed.shape[0], relaxed.shape[2]
+    steps = powers.shape[1]
     block = steps * runs
     shared_own = np.empty(n * (n - 1) * block)
     for i in range(n):
@@ -140,120 +233,135 @@ def evaluate_block(world, step, options, params, out):
                         b + powers[0, h, r] * (z - b) - powers[1, h, r] * grievance_t[i, k, r]
                     )
     tanh_all(shared_own)
-    # scratch for one alternative (a "slot"), reused
-    tow = np.empty((n - 1) * block)  # line kk, step h, run r: (kk * steps + h) * runs + r
-    own = np.zeros((n - 1) * block)
-    touched = np.zeros(n - 1, dtype=np.bool_)
-    z = np.empty(runs)
-    lost = np.empty(max(pairs.max(), 1) * runs)
-    survive = np.empty((max(n_ant, 1), runs))
-    stk0 = np.empty((3, runs))
-    # per run: a step's security, economy and prestige sums; their discounted totals. (Each
-    # loop over runs stores into one array, so the compiler can vectorise it after a few
-    # overlap checks.)
-    acc = np.empty((3, runs))
-    value = np.empty((3, runs))
-    for i in range(n):
-        for a in range(width):
-            anywhere = False
+    return shared_own
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def slot_stances(i, a, ahead, options, params, slot):
+    """The stances of alternative a of actor i in every run: k toward i ("tow"), i toward k
+    ("own") where the act changes it, and the tow stances if an incumbent loses ("lost")."""
+    relaxed, tot_aff, own_exp, tow_exp = ahead.relaxed, ahead.tot_aff, ahead.own_exp, ahead.tow_exp
+    base_t, grievance_t, powers, others = ahead.base, ahead.grievance, ahead.powers, ahead.others
+    pair, pairs = ahead.pair, ahead.pairs
+    d_aff = options.d_aff
+    keeps_grievance, ant_shift = params.alternatives.keeps_grievance, params.elections.shift
+    tow, own, touched, z, lost = slot.tow, slot.own, slot.touched, slot.z, slot.lost
+    n, runs = relaxed.shape[0], relaxed.shape[2]
+    steps = powers.shape[1]
+    block = steps * runs
+    for kk in range(n - 1):
+        k = others[i, kk]
+        keep = keeps_grievance[i, a, k]
+        for r in range(runs):
+            z[r] = relaxed[k, i, r] + d_aff[r, i, a, k, i] + tot_aff[k, i, r]
+            z[r] -= tow_exp[i, k, r]
+        for h in range(steps):
+            at = (kk * steps + h) * runs
             for r in range(runs):
-                anywhere = anywhere or available[r, i, a]
-            if not anywhere:
-                continue
-            # the look-ahead stances' arguments: k toward i ("tow"), i toward k ("own")
-            for kk in range(n - 1):
-                k = others[i, kk]
-                keep = keeps_grievance[i, a, k]
-                for r in range(runs):
-                    z[r] = relaxed[k, i, r] + d_aff[r, i, a, k, i] + tot_aff[k, i, r]
-                    z[r] -= tow_exp[i, k, r]
-                for h in range(steps):
-                    at = (kk * steps + h) * runs
-                    for r in range(runs):
-                        b = base_t[k, i, r]
-                        tow[at + r] = (
-                            b
-                            + powers[0, h, r] * (z[r] - b)
-                            - powers[1, h, r] * (grievance_t[k, i, r] * keep)
-                        )
-                touched[kk] = False
-                for r in range(runs):
-                    touched[kk] = touched[kk] or d_aff[r, i, a, i, k] != 0.0
-                if touched[kk]:
-                    for r in range(runs):
-                        z[r] = relaxed[i, k, r] + d_aff[r, i, a, i, k] + tot_aff[i, k, r]
-                        z[r] -= own_exp[i, k, r]
-                    for h in range(steps):
-                        at = (kk * steps + h) * runs
-                        for r in range(runs):
-                            b = base_t[i, k, r]
-                            own[at + r] = (
-                                b
-                                + powers[0, h, r] * (z[r] - b)
-                                - powers[1, h, r] * grievance_t[i, k, r]
-                            )
-            for j in range(pairs[i]):
-                at = (pair[0, i, j] * steps + pair[1, i, j]) * runs
-                shift = ant_shift[pair[2, i, j], i]
-                for r in range(runs):
-                    lost[j * runs + r] = tow[at + r] + shift
-            tanh_all(tow)
-            for kk in range(n - 1):
-                if touched[kk]:
-                    tanh_all(own[kk * block : (kk + 1) * block])
-            tanh_all(lost[: pairs[i] * runs])
-            # the chance that each foreseen election keeps its incumbent, and the election's mix
-            for e in range(n_ant):
-                st = ant_state[e]
-                if 1 <= ant_offset[e] <= horizon and st != i:
-                    for r in range(runs):
-                        prest = (
-                            decayed[st, 0, r] + d_stk[r, i, a, st, 0] + tot_stk[st, 0, r]
-                        ) - exp_stk[i, st, 0, r]
-                        prest *= fade[e, r]
-                        survive[e, r] = 1.0 / (
-                            1.0 + math.exp(-(ant_bias[e] + ant_slope[e] * prest))
-                        )
-            for j in range(pairs[i]):
-                at = (pair[0, i, j] * steps + pair[1, i, j]) * runs
-                e = pair[2, i, j]
-                for r in range(runs):
-                    p = survive[e, r]
-                    tow[at + r] = p * tow[at + r] + (1.0 - p) * lost[j * runs + r]
-            for c in range(3):
-                for r in range(runs):
-                    stk0[c, r] = (
-                        decayed[i, c, r] + d_stk[r, i, a, i, c] + tot_stk[i, c, r]
-                    ) - exp_stk[i, i, c, r]
-            # the sums, in the order evaluate sums them
-            value[:] = 0.0
+                b = base_t[k, i, r]
+                tow[at + r] = (
+                    b
+                    + powers[0, h, r] * (z[r] - b)
+                    - powers[1, h, r] * (grievance_t[k, i, r] * keep)
+                )
+        touched[kk] = False
+        for r in range(runs):
+            touched[kk] = touched[kk] or d_aff[r, i, a, i, k] != 0.0
+        if touched[kk]:
+            for r in range(runs):
+                z[r] = relaxed[i, k, r] + d_aff[r, i, a, i, k] + tot_aff[i, k, r]
+                z[r] -= own_exp[i, k, r]
             for h in range(steps):
-                acc[:] = 0.0
-                for kk in range(n - 1):
-                    k = others[i, kk]
-                    at = (kk * steps + h) * runs
-                    mine = own if touched[kk] else shared_own
-                    o = at if touched[kk] else ((i * (n - 1) + kk) * steps + h) * runs
-                    for r in range(runs):
-                        st = tow[at + r]
-                        so = mine[o + r]
-                        ta = threat_aversion[r]
-                        acc[0, r] += shares[0, i, k, r] * (ta * st if st < 0.0 else st)
-                        acc[1, r] += shares[1, i, k, r] * (so + st)
-                        acc[2, r] += shares[2, i, k, r] * st
+                at = (kk * steps + h) * runs
                 for r in range(runs):
-                    w, oil = discount_t[h, r], powers[2, h, r]
-                    sh0 = stk0[0, r] * powers[3, h, r]
-                    sh1 = stk0[1, r] * powers[4, h, r]
-                    sh2 = stk0[2, r] * powers[5, h, r]
-                    value[0, r] += w * (POINTS * acc[0, r] - sh1)
-                    value[1, r] += w * (POINTS * (acc[1, r] / 2.0 + exposure[i, r] * oil) - sh2)
-                    value[2, r] += w * (POINTS * acc[2, r] + sh0)
+                    b = base_t[i, k, r]
+                    own[at + r] = (
+                        b + powers[0, h, r] * (z[r] - b) - powers[1, h, r] * grievance_t[i, k, r]
+                    )
+    for j in range(pairs[i]):
+        at = (pair[0, i, j] * steps + pair[1, i, j]) * runs
+        shift = ant_shift[pair[2, i, j], i]
+        for r in range(runs):
+            lost[j * runs + r] = tow[at + r] + shift
+    tanh_all(tow)
+    for kk in range(n - 1):
+        if touched[kk]:
+            tanh_all(own[kk * block : (kk + 1) * block])
+    tanh_all(lost[: pairs[i] * runs])
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def slot_elections(i, a, ahead, options, params, slot):
+    """The chance that each foreseen election keeps its incumbent, and the elections' mix of
+    the tow stances; then the slot's own stocks after the step."""
+    decayed, tot_stk, exp_stk, fade = ahead.decayed, ahead.tot_stk, ahead.exp_stk, ahead.fade
+    ant_offset, pair, pairs = ahead.offset, ahead.pair, ahead.pairs
+    elections, d_stk = params.elections, options.d_stk
+    tow, lost, survive, stk0 = slot.tow, slot.lost, slot.survive, slot.stk0
+    runs, steps = decayed.shape[2], ahead.powers.shape[1]
+    horizon = steps - 1
+    for e in range(ant_offset.shape[0]):
+        st = elections.state[e]
+        if 1 <= ant_offset[e] <= horizon and st != i:
             for r in range(runs):
-                if available[r, i, a]:
-                    w0 = discount_t[0, r]
-                    for c in range(3):
-                        out[r, i, a, c] = weight[i, c, r] * (value[c, r] - w0 * costs[r, i, a, c])
+                prest = (decayed[st, 0, r] + d_stk[r, i, a, st, 0] + tot_stk[st, 0, r]) - exp_stk[
+                    i, st, 0, r
+                ]
+                prest *= fade[e, r]
+                survive[e, r] = 1.0 / (
+                    1.0 + math.exp(-(elections.bias[e] + elections.slope[e] * prest))
+                )
+    for j in range(pairs[i]):
+        at = (pair[0, i, j] * steps + pair[1, i, j]) * runs
+        e = pair[2, i, j]
+        for r in range(runs):
+            p = survive[e, r]
+            tow[at + r] = p * tow[at + r] + (1.0 - p) * lost[j * runs + r]
+    for c in range(3):
+        for r in range(runs):
+            stk0[c, r] = (decayed[i, c, r] + d_stk[r, i, a, i, c] + tot_stk[i, c, r]) - exp_stk[
+                i, i, c, r
+            ]
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def slot_values(i, a, ahead, shared_own, options, params, slot, out):
+    """The sums, in the order ``kernels.evaluate`` sums them, written to ``out[:, i, a]`` of the
+    runs where the slot is available."""
+    powers, others, shares, exposure = ahead.powers, ahead.others, ahead.shares, ahead.exposure
+    discount_t, weight = ahead.discount, ahead.weight
+    threat_aversion = params.payoffs.threat_aversion
+    tow, own, touched, stk0 = slot.tow, slot.own, slot.touched, slot.stk0
+    acc, value = slot.acc, slot.value
+    n, runs, steps = others.shape[0], shares.shape[3], powers.shape[1]
+    value[:] = 0.0
+    for h in range(steps):
+        acc[:] = 0.0
+        for kk in range(n - 1):
+            k = others[i, kk]
+            at = (kk * steps + h) * runs
+            mine = own if touched[kk] else shared_own
+            o = at if touched[kk] else ((i * (n - 1) + kk) * steps + h) * runs
+            for r in range(runs):
+                st = tow[at + r]
+                so = mine[o + r]
+                ta = threat_aversion[r]
+                acc[0, r] += shares[0, i, k, r] * (ta * st if st < 0.0 else st)
+                acc[1, r] += shares[1, i, k, r] * (so + st)
+                acc[2, r] += shares[2, i, k, r] * st
+        for r in range(runs):
+            w, oil = discount_t[h, r], powers[2, h, r]
+            sh0 = stk0[0, r] * powers[3, h, r]
+            sh1 = stk0[1, r] * powers[4, h, r]
+            sh2 = stk0[2, r] * powers[5, h, r]
+            value[0, r] += w * (POINTS * acc[0, r] - sh1)
+            value[1, r] += w * (POINTS * (acc[1, r] / 2.0 + exposure[i, r] * oil) - sh2)
+            value[2, r] += w * (POINTS * acc[2, r] + sh0)
+    for r in range(runs):
+        if options.available[r, i, a]:
+            w0 = discount_t[0, r]
+            for c in range(3):
+                out[r, i, a, c] = weight[i, c, r] * (value[c, r] - w0 * options.costs[r, i, a, c])
 
 
 @njit(cache=True)
