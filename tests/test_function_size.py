@@ -12,8 +12,6 @@ MAX_KERNEL_ARGS = 8
 
 # "module:function" -> why it may be larger.
 ALLOWED: dict[str, str] = {
-    "sim.engine.ensemble_kernels:evaluate_block": "pending: being split",
-    "sim.engine.kernels:evaluate": "pending: being split",
     "sim.sweeps.session:execute": "pending: becoming a class",
 }
 
