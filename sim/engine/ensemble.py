@@ -9,7 +9,7 @@ makes every run decide, draw, act and record: through the kernels a single run u
 kernel for the look-ahead that computes each run's numbers exactly as the single-run one does.
 
 Every number of a run may differ from the next run's (the constants are stacked
-``backends.KernelParams``); each run draws from its own generator, seeded as the Mesa model
+``params.KernelParams``); each run draws from its own generator, seeded as the Mesa model
 seeds it (``numpy.random.default_rng(seed)``) and consumed in the same order (events first,
 then one uniform per state), so a run gives the same choices and numbers whether it goes
 through :class:`~sim.abm.model.BalanceModel` or through an ensemble

@@ -11,6 +11,19 @@ computed with a tanh of plain arithmetic (:func:`tanh`, no library call), in lon
 the compiler turns into vector instructions, four numbers at a time. Sweeps run many runs at once
 through ``ensemble_kernels``, which computes each run's look-ahead exactly as :func:`evaluate`
 does, and the rest of a step with these kernels' ``write_*`` forms.
+
+The look-ahead is compiled twice, here for one run and in ``ensemble_kernels.evaluate_block``
+for a block of runs (the NumPy specification, ``expectations.Evaluator.evaluate``, is the third
+form). A single run could go through the block kernel as a block of one, but that kernel's
+loops run over the runs of a block, innermost: with one run they are one long, and its tanh
+come 21 at a time instead of all a step's together. Measured on the 2-core machine (numba 0.68,
+jan2020, one step's look-ahead): 46 us a call as a block of one against 24 us here, some 10% of
+a whole run (``benchmarks/bench_run.py``), beyond the 5% the engine may lose for one fewer
+copy. ``tests/test_ensemble_kernels.py`` checks that both give the same numbers bit for bit.
+
+The arguments are the typed NamedTuples of ``sim.engine.params``. The kernels that Python calls
+once or twice a step (:func:`decide`, :func:`advance`) also take them as plain tuples of the
+same fields, which the dispatcher types faster (:func:`named`).
 """
 
 import math
