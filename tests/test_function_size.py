@@ -24,6 +24,7 @@ KERNEL_ENTRY_POINTS = (
     "sim.engine.kernels:evaluate",
     "sim.engine.kernels:beliefs",
     "sim.engine.kernels:tanh_all",
+    "sim.engine.kernels:_exp",
     "sim.engine.ensemble_kernels:step_many",
     "sim.engine.ensemble_kernels:act_many",
     "sim.engine.ensemble_kernels:evaluate_block",
