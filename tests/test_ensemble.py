@@ -13,6 +13,7 @@ from omegaconf import OmegaConf
 
 from sim import run_sweep as sweep
 from sim.abm.model import run
+from sim.engine.backends import scenario_params
 from sim.engine.ensemble import (
     Uniforms,
     ensemble_params,
@@ -154,11 +155,15 @@ def test_ensemble_params_equal_each_runs_kernel_params_stacked(paths):
         for _ in range(7)
     ]
     got = ensemble_params(scenarios)
-    expected = stack_params([sc.kernel_params() for sc in scenarios])
-    for name, want in expected._asdict().items():
-        value, want = np.asarray(getattr(got, name)), np.asarray(want)
-        assert (value.dtype, value.shape) == (want.dtype, want.shape), name
-        assert value.tobytes() == want.tobytes(), name
+    expected = stack_params([scenario_params(sc) for sc in scenarios])
+    assert type(got) is type(expected)
+    for group, wanted in expected._asdict().items():
+        assert type(getattr(got, group)) is type(wanted), group
+        for field, want in wanted._asdict().items():
+            name = f"{group}.{field}"
+            value, want = np.asarray(getattr(getattr(got, group), field)), np.asarray(want)
+            assert (value.dtype, value.shape) == (want.dtype, want.shape), name
+            assert value.tobytes() == want.tobytes(), name
 
 
 def test_generators_draw_default_rngs_streams():

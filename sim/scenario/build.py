@@ -115,43 +115,6 @@ class BalanceScenario(Scenario):
 
         return build_alternatives(self.structure.n, self.table)
 
-    def kernel_params(self):
-        """The run's constants for the compiled kernels (``backends.KernelParams``), built once;
-        all an ensemble needs of a scenario (no backend)."""
-        cache = self.__dict__.setdefault("_compiled", {})
-        if "params" not in cache:
-            from sim.engine.backends import kernel_params
-
-            cache["params"] = kernel_params(
-                self.structure,
-                self.alternatives(),
-                self.table,
-                self.dynamics,
-                self.decision,
-                self.anticipations(),
-            )
-        return cache["params"]
-
-    def compiled(self, backend: str = "numba"):
-        """The scenario's alternatives and numeric backend, built once and reused by every model
-        of this scenario (they hold no state that changes during a run)."""
-        cache = self.__dict__.setdefault("_compiled", {})
-        if backend not in cache:
-            from sim.engine.backends import BACKENDS
-
-            alts = self.alternatives()
-            cache[backend] = (
-                alts,
-                BACKENDS[backend](
-                    self.structure,
-                    alts,
-                    self.table,
-                    self.dynamics,
-                    self.decision,
-                    self.anticipations(),
-                ),
-            )
-        return cache[backend]
 
 
 def _number(key, value, lo=-math.inf, hi=math.inf) -> float:
