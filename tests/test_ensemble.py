@@ -86,7 +86,9 @@ def check_run_by_run(scenarios):
             np.testing.assert_allclose(
                 getattr(record, name)[r], getattr(mesa, name), rtol=0, atol=1e-9, err_msg=name
             )
-        expected = flatten_summary(metrics.run_summary(model, scenario.rng, "", __version__), layout)
+        expected = flatten_summary(
+            metrics.run_summary(model, scenario.rng, "", __version__), layout
+        )
         got = {k: None if v is None else v.tolist()[r] for k, v in columns.items()}
         assert_rows_equal(got, expected)
     return record

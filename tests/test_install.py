@@ -19,8 +19,7 @@ def installed(tmp_path_factory) -> Path:
     install it into site-packages)."""
     out = tmp_path_factory.mktemp("wheel")
     build = (
-        "import sys; from setuptools import build_meta; "
-        "print(build_meta.build_wheel(sys.argv[1]))"
+        "import sys; from setuptools import build_meta; print(build_meta.build_wheel(sys.argv[1]))"
     )
     proc = subprocess.run(
         [sys.executable, "-c", build, str(out)],

@@ -24,7 +24,7 @@ import numpy as np
 
 from sim.abm.agents import StateAgent
 from sim.core.decisions import RULES, fictitious_beliefs, sample
-from sim.scenario.game import ROLES, GameScenario, build_game  # noqa: F401 - build_game: re-exported
+from sim.scenario.game import ROLES, GameSpec, build_game  # noqa: F401 - build_game: re-exported
 from sim.version import __version__
 
 RESULT_FILES = ("steps.parquet", "figures/frequencies.png", "summary.json")
@@ -48,7 +48,7 @@ class GameRecord:
 class GameModel(mesa.Model):
     """Two states playing a normal-form game over and over with fictitious-play beliefs."""
 
-    def __init__(self, game: GameScenario):
+    def __init__(self, game: GameSpec):
         super().__init__(scenario=game)
         g = game
         self.game, self.decision = g, g.decision
@@ -108,7 +108,7 @@ class GameModel(mesa.Model):
             self.running = False
 
 
-def run_game(game: GameScenario) -> GameModel:
+def run_game(game: GameSpec) -> GameModel:
     """Build and run a game model to its last step."""
     model = GameModel(game)
     model.run_model()

@@ -13,7 +13,7 @@ from sim.abm.agents import StateAgent
 from sim.core.world import WorldState
 from sim.engine.backends import compiled
 from sim.engine.params import acts_arrays
-from sim.scenario.build import BalanceScenario
+from sim.scenario.build import RunSpec
 
 
 @dataclass
@@ -56,7 +56,7 @@ class Record:
 class BalanceModel(mesa.Model):
     """Four (or more) states balancing, competing and reacting to a scenario's events."""
 
-    def __init__(self, scenario: BalanceScenario, backend: str = "numba"):
+    def __init__(self, scenario: RunSpec, backend: str = "numba"):
         super().__init__(scenario=scenario)
         s = scenario
         self.structure, self.table, self.calendar = s.structure, s.table, s.calendar
@@ -131,7 +131,7 @@ class BalanceModel(mesa.Model):
         return self.alts.label(i, a, self.table.names, list(self.structure.codes))
 
 
-def run(scenario: BalanceScenario, backend: str = "numba") -> BalanceModel:
+def run(scenario: RunSpec, backend: str = "numba") -> BalanceModel:
     """Build and run a model to the end of its scenario."""
     model = BalanceModel(scenario, backend)
     model.run_model()

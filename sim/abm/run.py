@@ -10,7 +10,7 @@ def is_game(config: dict) -> bool:
 
 
 def build(config: dict):
-    """The validated scenario: a ``GameScenario`` or a ``BalanceScenario`` (raises
+    """The validated scenario: a ``GameSpec`` or a ``RunSpec`` (raises
     ``ConfigError``)."""
     if is_game(config):
         from sim.scenario.game import build_game
@@ -23,9 +23,9 @@ def build(config: dict):
 
 def simulate(scenario, backend: str = "numba"):
     """The finished model of a validated scenario."""
-    from sim.scenario.game import GameScenario
+    from sim.scenario.game import GameSpec
 
-    if isinstance(scenario, GameScenario):
+    if isinstance(scenario, GameSpec):
         from sim.abm.games import run_game
 
         return run_game(scenario)

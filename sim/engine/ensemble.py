@@ -26,12 +26,12 @@ from sim.engine import ensemble_kernels
 from sim.engine.backends import scenario_params
 from sim.engine.params import SHARED, Acts, KernelParams, Trace, acts_arrays, world_arrays
 from sim.engine.seeds import generators
-from sim.scenario.build import BalanceScenario, Reuse
+from sim.scenario.build import Reuse, RunSpec
 
 __all__ = ["generators"]  # importable from here as before (sim.engine.seeds derives the seeds)
 
 
-def shape_key(scenario: BalanceScenario) -> tuple:
+def shape_key(scenario: RunSpec) -> tuple:
     """Runs with equal keys can share an ensemble: same actors, catalogue structure, calendar,
     events (every field), decision rule and horizon, and balancer."""
     d = scenario.decision
@@ -78,7 +78,7 @@ def _stack_group(name: str, groups: list) -> tuple:
     )
 
 
-def ensemble_params(scenarios: list[BalanceScenario]) -> KernelParams:
+def ensemble_params(scenarios: list[RunSpec]) -> KernelParams:
     """:func:`stack_params` of the scenarios' ``scenario_params`` (the same arrays, bit for bit:
     ``tests/test_ensemble.py``), without a KernelParams per run: the numbers a sweep sets are
     gathered from the runs' dynamics, decisions and structures, and what the runs share is
@@ -243,7 +243,7 @@ def _runs(x, runs: int) -> np.ndarray:
     return x if x.shape == (runs,) else np.full(runs, float(x))
 
 
-def run_ensemble(scenarios: list[BalanceScenario]) -> EnsembleRecord:
+def run_ensemble(scenarios: list[RunSpec]) -> EnsembleRecord:
     """Run scenarios of one shape (equal :func:`shape_key`) together, each with its own seed
     (``scenario.rng``); the record's row r is scenario r's run."""
     first = scenarios[0]

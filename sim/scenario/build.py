@@ -88,8 +88,9 @@ class Decision:
     prior_weight: float
 
 
-class BalanceScenario(Scenario):
-    """Everything one run needs, validated (Mesa's typed Scenario, with the seed as ``rng``)."""
+class RunSpec(Scenario):
+    """Everything one run of the balancing model needs, validated: the typed run spec (Mesa's
+    Scenario, with the seed as ``rng``). "Scenario" alone means a file of configs/scenario/."""
 
     name: str
     structure: Structure
@@ -114,7 +115,6 @@ class BalanceScenario(Scenario):
         from sim.core.actions import build_alternatives
 
         return build_alternatives(self.structure.n, self.table)
-
 
 
 def _number(key, value, lo=-math.inf, hi=math.inf) -> float:
@@ -335,7 +335,7 @@ class _NoReuse:
         return build()
 
 
-def build_scenario(cfg, reuse: Reuse | None = None) -> BalanceScenario:
+def build_scenario(cfg, reuse: Reuse | None = None) -> RunSpec:
     """Validate a composed config and return the typed scenario of one run (``reuse``: parts
     already built from the same config objects, see :class:`Reuse`). Sections are checked in a
     fixed order, so that a config with several mistakes always reports the same one."""
@@ -356,7 +356,7 @@ def build_scenario(cfg, reuse: Reuse | None = None) -> BalanceScenario:
     if isinstance(window, bool) or not isinstance(window, int) or window < 1:
         raise ConfigError("outputs.response_window", window, "must be a positive integer")
     base = shared.structure
-    return BalanceScenario(
+    return RunSpec(
         rng=seed,
         name=shared.name,
         structure=reuse.part(

@@ -15,7 +15,7 @@ MAX_STEPS = 1_000_000
 MAX_ACTIONS = 20
 
 
-class GameScenario(Scenario):
+class GameSpec(Scenario):
     """A validated two-player game: who plays, with which actions, payoffs and decision rule."""
 
     name: str
@@ -67,7 +67,7 @@ def _matrix(key, value, shape) -> np.ndarray:
     return np.array(value, dtype=float)
 
 
-def build_game(cfg) -> GameScenario:
+def build_game(cfg) -> GameSpec:
     """Validate a composed config holding a game scenario; raise ConfigError naming the key."""
     cfg = to_container(cfg)
     sc = cfg.get("scenario")
@@ -124,7 +124,7 @@ def build_game(cfg) -> GameScenario:
     figures = (cfg.get("outputs") or {}).get("figures", True)
     if not isinstance(figures, bool):
         raise ConfigError("outputs.figures", figures, "must be true or false")
-    return GameScenario(
+    return GameSpec(
         rng=seed,
         name=name,
         description=" ".join(description.split()),

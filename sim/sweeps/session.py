@@ -234,7 +234,7 @@ def make_plan(sweep: dict, unresolved: dict[str, dict], prepare=None) -> Plan:
 
 
 def build_scenarios(configs: dict[str, dict]) -> list:
-    """Each scenario's validated ``BalanceScenario`` (raises ConfigError naming the scenario)."""
+    """Each scenario's validated ``RunSpec`` (raises ConfigError naming the scenario)."""
     from sim.scenario.build import build_scenario
 
     scenarios = []

@@ -68,7 +68,7 @@ class Layout:
 
     @classmethod
     def of(cls, design, scenarios) -> "Layout":
-        """``scenarios``: validated ``BalanceScenario`` objects (one per scenario of the sweep)."""
+        """``scenarios``: validated ``RunSpec`` objects (one per scenario of the sweep)."""
         params = tuple((name, level_type(design.points[name])) for name in design.names)
         codes, labels = [], {}
         for sc in scenarios:
