@@ -9,24 +9,22 @@ from test_kernels import _three_elections
 from sim.abm.model import run
 from sim.engine import backends, ensemble, kernels
 from sim.engine.backends import scenario_params
-from sim.engine.ensemble import run_ensemble, stack_params
+from sim.engine.ensemble import run_ensemble
 from sim.engine.ensemble_kernels import evaluate_block
-from sim.engine.params import Options, WorldArrays
 from sim.scenario.build import build_scenario
 
-WORLD = WorldArrays._fields[:7]  # the arrays; then the oil fields
+WORLD = ("affinity", "baseline", "grievance", "stocks", "prisoner", "linkage_cost")
 
 
 def decide_inputs(scenarios, monkeypatch) -> list[list[tuple]]:
-    """Each scenario's inputs to ``kernels.decide`` at every step of a Mesa run: the world (a
-    copy), the counts and the step."""
+    """Each scenario's inputs to ``kernels.decide`` at every step of a Mesa run."""
     seen: list[tuple] = []
     original = backends.NumbaBackend.decide
 
     def spy(self, world, step, counts):
         arrays = tuple(getattr(world, name).copy() for name in WORLD)
         oil = (float(world.oil_deviation), float(world.oil_persistence))
-        seen.append((WorldArrays(*arrays, *oil), counts.copy(), step))
+        seen.append((*arrays, *oil, counts.copy(), step))
         return original(self, world, step, counts)
 
     monkeypatch.setattr(backends.NumbaBackend, "decide", spy)
@@ -38,21 +36,53 @@ def decide_inputs(scenarios, monkeypatch) -> list[list[tuple]]:
     return out
 
 
-def block_arguments(inputs: list[tuple], params: list) -> tuple[tuple, list]:
-    """``evaluate_block``'s arguments for one step of several runs (but ``out``), and each run's
-    arguments of ``kernels.evaluate`` (the same numbers)."""
+def block_arguments(inputs: list[tuple], params: list) -> tuple[list, list]:
+    """``evaluate_block``'s arguments for one step of several runs, and each run's arguments
+    of ``kernels.evaluate`` (the same numbers)."""
     per_run = []
-    for (world, counts, step), p in zip(inputs, params, strict=True):
-        available, d_aff, d_stk, costs, _, _ = kernels.decide(world, counts, step, p)
-        belief = kernels.beliefs(counts, available, p.decision.prior_weight)
-        per_run.append((world, step, Options(available, d_aff, d_stk, costs, belief), p))
-    step = per_run[0][1]
-    assert all(args[1] == step for args in per_run)
-    worlds = WorldArrays(
-        *(np.array(values) for values in zip(*(a[0] for a in per_run), strict=True))
-    )
-    options = Options(*(np.array(values) for values in zip(*(a[2] for a in per_run), strict=True)))
-    return (worlds, step, options, stack_params(params)), per_run
+    for (aff, base, griev, stocks, pris, link, oil, oil_p, counts, step), p in zip(
+        inputs, params, strict=True
+    ):
+        available, d_aff, d_stk, costs, _, _ = kernels.decide(
+            aff, base, griev, stocks, pris, link, oil, oil_p, counts, step, *p
+        )
+        belief = kernels.beliefs(counts, available, p.prior_weight)
+        per_run.append(
+            (
+                aff,
+                base,
+                griev,
+                stocks,
+                p.stock_decay,
+                oil,
+                oil_p,
+                d_aff,
+                d_stk,
+                belief,
+                costs,
+                p.rho,
+                p.discount,
+                p.keeps_grievance,
+                p.salience,
+                p.trade_share,
+                p.standing_share,
+                p.oil_exposure,
+                p.threat_aversion,
+                p.weights,
+                p.ant_step - step,
+                p.ant_state,
+                p.ant_bias,
+                p.ant_slope,
+                p.ant_shift,
+                available,
+            )  # fmt: skip
+        )
+    shared = {13, 20, 21, 22, 23, 24}  # the catalogue's and the elections' arrays
+    stacked = [
+        per_run[0][j] if j in shared else np.array([args[j] for args in per_run])
+        for j in range(len(per_run[0]))
+    ]
+    return stacked, per_run
 
 
 def check_block(scenarios, monkeypatch, steps=(1, 2, 5, 9, 14)):
@@ -61,7 +91,7 @@ def check_block(scenarios, monkeypatch, steps=(1, 2, 5, 9, 14)):
     differing = 0
     for t in steps:
         stacked, per_run = block_arguments([runs[t - 1] for runs in inputs], params)
-        available = stacked[2].available
+        available = stacked[-1]
         differing += int((available != available[0]).any())
         out = np.zeros(available.shape + (3,))
         evaluate_block(*stacked, out)

@@ -5,7 +5,6 @@ import pytest
 from conftest import default_config
 
 from sim.abm.model import run
-from sim.engine.backends import compiled
 from sim.scenario.build import build_scenario
 
 FIFTH_STATE = {
@@ -111,45 +110,3 @@ def test_exp_within_one_ulp_of_libm(y):
     for v in np.linspace(y - 0.5, y + 0.5, 2001) if abs(y) < 700 else [y]:
         expected = math.exp(v)
         assert abs(kernels._exp(v) - expected) <= math.ulp(expected)
-
-
-def test_the_numpy_backend_runs_without_the_kernels(monkeypatch):
-    """``backend="numpy"`` is a full reference: its decisions, draws, advances and the events'
-    acts all go through the NumPy functions (a kernel call would raise here), and its numbers
-    are the compiled backend's."""
-    from sim.engine import kernels
-
-    cfg = default_config()
-    b = run(build_scenario(cfg), backend="numba").record
-
-    def refuse(*args):
-        raise AssertionError("a compiled kernel was called")
-
-    for name in ("decide", "draw", "advance", "alternative_effects", "evaluate"):
-        monkeypatch.setattr(kernels, name, refuse)
-    model = run(build_scenario(cfg), backend="numpy")
-    a = model.record
-    assert any(e["event"].__class__.__name__ != "Election" for e in a.events)  # events acted
-    np.testing.assert_array_equal(a.choice, b.choice)
-    np.testing.assert_allclose(a.stance, b.stance, rtol=0, atol=1e-12)
-    np.testing.assert_allclose(a.components, b.components, rtol=0, atol=1e-9)
-
-
-@pytest.mark.parametrize("seed", range(3))
-def test_backends_act_alike(seed):
-    """An event's acts: ``actions.act_effects`` (numpy backend) and its kernel (numba) give the
-    same effects on a world that has moved, for every action aimed at no one or another state."""
-    scenario = build_scenario({**default_config(), "seed": seed})
-    model = run(scenario)
-    numpy_backend, numba_backend = compiled(scenario, "numpy")[1], compiled(scenario, "numba")[1]
-    table, n = scenario.table, scenario.structure.n
-    rng = np.random.default_rng(seed)
-    acts = [k for k in range(len(table.names)) if table.kind[k] in (0, 1)]
-    action = np.array(acts * 2, dtype=np.int64)
-    actor = rng.integers(0, n, len(action))
-    target = np.where(table.kind[action] == 1, (actor + rng.integers(1, n, len(action))) % n, -1)
-    got = numpy_backend.act(model.world, actor, action, target)
-    want = numba_backend.act(model.world, actor, action, target)
-    assert np.abs(want[0]).max() > 0 and np.abs(want[1]).max() > 0
-    for x, y in zip(got, want, strict=True):
-        np.testing.assert_allclose(x, y, rtol=0, atol=1e-12)

@@ -5,24 +5,15 @@ alternatives are available, the effects of every alternative, their one-off cost
 weighted expected-utility components and the choice probabilities; and the realised payoffs.
 """
 
+from typing import NamedTuple
+
 import numpy as np
 
 from sim.core import payoffs
 from sim.core.actions import act_effects, availability
 from sim.core.decisions import RULES, fictitious_beliefs, sample
-from sim.core.expectations import Evaluator
+from sim.core.expectations import Evaluator, catalogue_arrays, discount_weights, stock_decay
 from sim.engine import kernels
-from sim.engine.params import Acts, KernelParams, kernel_params, plain
-
-__all__ = [
-    "BACKENDS",
-    "KernelParams",
-    "NumbaBackend",
-    "NumpyBackend",
-    "compiled",
-    "kernel_params",
-    "scenario_params",
-]
 
 
 class NumpyBackend:
@@ -78,60 +69,162 @@ class NumpyBackend:
         realised -= costs[rows, choice]
         return affinity, stocks, realised, (self.structure.weights * realised).sum(axis=1)
 
-    def act(self, world, actor, action, target):
-        """The effects of m acts (actor, action, target: (m,) each) all on the same world:
-        (m, n, n) and (m, n, 3), as ``EventContext.act`` adds them."""
-        target2 = np.full(len(actor), -1)
-        return act_effects(
-            world.affinity,
-            world.baseline,
-            actor,
-            action,
-            target,
-            target2,
-            self.table,
-            self.dynamics,
+
+class KernelParams(NamedTuple):
+    """A run's constants, in the argument order of ``kernels.decide`` (after the world, the counts
+    and the step). Integer fields and ``keeps_grievance``/``ant_*`` follow from the catalogue and
+    the events alone; the float fields follow from every number of the config. The ensemble
+    (``sim.engine.ensemble``) stacks them over runs."""
+
+    prior_weight: float
+    alt_actor: np.ndarray  # (n*A,) the actor of each flattened alternative
+    alt_action: np.ndarray  # (n, A)
+    alt_target: np.ndarray
+    alt_target2: np.ndarray
+    valid: np.ndarray
+    effect: np.ndarray  # (K,) catalogue columns: see ActionTable.effect_arrays
+    kind: np.ndarray
+    visibility: np.ndarray
+    prestige_self: np.ndarray
+    prestige_target: np.ndarray
+    damage_target: np.ndarray
+    sanction_target: np.ndarray
+    pair_goldstein: np.ndarray
+    party_share: np.ndarray
+    requires: np.ndarray
+    min_crisis: np.ndarray
+    alpha: float  # Dynamics.effect_params
+    self_shift: float
+    heider: float
+    attribution: float
+    static_cost: np.ndarray  # (n, A, 3)
+    goldstein_other: np.ndarray  # (n, A)
+    target_or_self: np.ndarray  # (n, A)
+    expression: float
+    stock_decay: np.ndarray  # (3,)
+    rho: float
+    discount: np.ndarray  # (H+1,) normalised discount weights
+    keeps_grievance: np.ndarray  # (n, A, n)
+    salience: np.ndarray  # (n, n) payoff parameters
+    trade_share: np.ndarray
+    standing_share: np.ndarray
+    oil_exposure: np.ndarray
+    threat_aversion: float
+    weights: np.ndarray  # (n, 3)
+    ant_step: np.ndarray  # (E,) foreseen elections
+    ant_state: np.ndarray
+    ant_bias: np.ndarray
+    ant_slope: np.ndarray
+    ant_shift: np.ndarray  # (E, n)
+    lam: np.ndarray  # (n,) decision.lam * rationality
+    best_response: bool
+
+    def effect_args(self) -> tuple:
+        """The arguments of ``kernels.alternative_effects`` after the acts: the catalogue's
+        columns (``ActionTable.effect_arrays``) and ``Dynamics.effect_params``."""
+        return tuple(getattr(self, name) for name in EFFECT_FIELDS)
+
+    def advance_args(self) -> tuple:
+        """The payoff arguments of ``kernels.advance`` after the oil deviation."""
+        return (
+            self.salience,
+            self.trade_share,
+            self.standing_share,
+            self.oil_exposure,
+            self.threat_aversion,
+            self.weights,
         )
+
+
+def _fields_from(first: str, last: str) -> tuple:
+    names = KernelParams._fields
+    return names[names.index(first) : names.index(last) + 1]
+
+
+EFFECT_FIELDS = _fields_from("effect", "party_share") + _fields_from("alpha", "attribution")
+
+
+def kernel_params(structure, alts, table, dynamics, decision, anticipations) -> KernelParams:
+    """The constants of one run for the compiled kernels."""
+    n, width = alts.shape
+    d, cat = dynamics, catalogue_arrays(alts, table)
+    ants = tuple(anticipations)
+    shifts = np.zeros((len(ants), n))
+    for k, a in enumerate(ants):
+        shifts[k] = a.loss_shift
+        shifts[k, a.state] = 0.0
+    return KernelParams(
+        float(decision.prior_weight),
+        np.repeat(np.arange(n), width),
+        alts.action,
+        alts.target,
+        alts.target2,
+        alts.valid,
+        *table.effect_arrays(),
+        table.requires,
+        table.min_crisis,
+        *(float(x) for x in d.effect_params()),
+        cat.static_cost,
+        cat.goldstein_other,
+        cat.target_or_self,
+        float(d.expression),
+        stock_decay(d),
+        float(d.relaxation),
+        discount_weights(decision),
+        cat.keeps_grievance,
+        structure.salience,
+        structure.trade_share,
+        structure.standing_share,
+        structure.oil_exposure,
+        float(structure.threat_aversion),
+        structure.weights,
+        np.array([a.step for a in ants], dtype=np.int64),
+        np.array([a.state for a in ants], dtype=np.int64),
+        np.array([np.log(a.incumbent_prob / (1 - a.incumbent_prob)) for a in ants]),
+        np.array([a.prestige_slope for a in ants], dtype=float),
+        shifts,
+        np.asarray(decision.lam * structure.rationality, dtype=float),
+        decision.rule == "best_response",
+    )
 
 
 class NumbaBackend(NumpyBackend):
     """The same numbers from ``kernels``: what the model runs by default."""
 
-    def __init__(self, *args):
-        super().__init__(*args)
-        self.plain = plain(self.params)  # what kernels.decide takes fastest
-
     def decide(self, world, step, counts):
-        return kernels.decide(_world(world), counts, step, self.plain)
+        return kernels.decide(
+            world.affinity,
+            world.baseline,
+            world.grievance,
+            world.stocks,
+            world.prisoner,
+            world.linkage_cost,
+            float(world.oil_deviation),
+            float(world.oil_persistence),
+            counts,
+            step,
+            *self.params,
+        )
 
     def draw(self, probabilities, u):
         return kernels.draw(probabilities, u)
 
     def advance(self, world, d_aff, d_stk, choice, costs):
-        _, _, _, payoff, _, relaxation, _ = self.plain
-        return kernels.advance(_world(world), d_aff, d_stk, choice, costs, relaxation, payoff)
-
-    def act(self, world, actor, action, target):
-        acts = Acts(actor, action, target, np.full(len(actor), -1))
-        return kernels.alternative_effects(
-            world.affinity, world.baseline, acts, self.params.effects
+        p = self.params
+        return kernels.advance(
+            world.affinity,
+            world.baseline,
+            world.grievance,
+            world.stocks,
+            p.stock_decay,
+            p.rho,
+            d_aff,
+            d_stk,
+            choice,
+            costs,
+            float(world.oil_deviation),
+            *p.advance_args(),
         )
-
-
-def _world(world) -> tuple:
-    """The kernels' view of a ``WorldState`` of one run: the fields of ``params.WorldArrays``, as a
-    plain tuple (see ``kernels.named``)."""
-    return (
-        world.affinity,
-        world.baseline,
-        world.grievance,
-        world.stocks,
-        world.prisoner,
-        world.linkage_cost,
-        world.linkage_persistence,
-        float(world.oil_deviation),
-        float(world.oil_persistence),
-    )
 
 
 BACKENDS = {"numpy": NumpyBackend, "numba": NumbaBackend}

@@ -9,7 +9,7 @@ makes every run decide, draw, act and record: through the kernels a single run u
 kernel for the look-ahead that computes each run's numbers exactly as the single-run one does.
 
 Every number of a run may differ from the next run's (the constants are stacked
-``params.KernelParams``); each run draws from its own generator, seeded as the Mesa model
+``backends.KernelParams``); each run draws from its own generator, seeded as the Mesa model
 seeds it (``numpy.random.default_rng(seed)``) and consumed in the same order (events first,
 then one uniform per state), so a run gives the same choices and numbers whether it goes
 through :class:`~sim.abm.model.BalanceModel` or through an ensemble
@@ -19,16 +19,35 @@ through :class:`~sim.abm.model.BalanceModel` or through an ensemble
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.random.bit_generator import ISeedSequence
 
+from sim.abm.model import acts_arrays
 from sim.core.expectations import discount_weights, stock_decay
 from sim.core.world import WorldState, blend_salience
 from sim.engine import ensemble_kernels
-from sim.engine.backends import scenario_params
-from sim.engine.params import SHARED, Acts, KernelParams, Trace, acts_arrays, world_arrays
-from sim.engine.seeds import generators
+from sim.engine.backends import KernelParams, scenario_params
 from sim.scenario.build import Reuse, RunSpec
 
-__all__ = ["generators"]  # importable from here as before (sim.engine.seeds derives the seeds)
+# KernelParams fields fixed by the catalogue and the events (equal across a group, not stacked)
+SHARED = frozenset(
+    {
+        "alt_actor",
+        "alt_action",
+        "alt_target",
+        "alt_target2",
+        "valid",
+        "kind",
+        "requires",
+        "target_or_self",
+        "keeps_grievance",
+        "ant_step",
+        "ant_state",
+        "ant_bias",
+        "ant_slope",
+        "ant_shift",
+        "best_response",
+    }
+)
 
 
 def shape_key(scenario: RunSpec) -> tuple:
@@ -58,24 +77,11 @@ BLOCK = 32  # runs per block of ensemble_kernels.evaluate_block
 
 
 def stack_params(params: list[KernelParams]) -> KernelParams:
-    """One KernelParams whose run-specific fields have a leading run axis (the fields of
-    ``params.SHARED`` are the first run's)."""
-    return KernelParams(
-        *(
-            _stack_group(name, list(groups))
-            for name, groups in zip(KernelParams._fields, zip(*params, strict=True), strict=True)
-        )
-    )
-
-
-def _stack_group(name: str, groups: list) -> tuple:
-    shared, first = SHARED[name], groups[0]
-    return type(first)(
-        *(
-            values[0] if field in shared else along_runs(values, float)
-            for field, values in zip(first._fields, zip(*groups, strict=True), strict=True)
-        )
-    )
+    """One KernelParams whose run-specific fields have a leading run axis."""
+    fields = {}
+    for name, values in zip(KernelParams._fields, zip(*params, strict=True), strict=True):
+        fields[name] = values[0] if name in SHARED else along_runs(values, float)
+    return KernelParams(**fields)
 
 
 def ensemble_params(scenarios: list[RunSpec]) -> KernelParams:
@@ -91,35 +97,30 @@ def ensemble_params(scenarios: list[RunSpec]) -> KernelParams:
     dynamics = [sc.dynamics for sc in scenarios]
     decisions = [sc.decision for sc in scenarios]
     structures = [sc.structure for sc in scenarios]
-    # the catalogue's fields, as the first run has them; the others are set below
-    p = stack_params([scenario_params(first)] * runs)
-    return p._replace(
-        effects=p.effects._replace(
-            alpha=_floats(d.alpha for d in dynamics),
-            self_shift=_floats(d.self_shift for d in dynamics),
-            heider=_floats(d.heider for d in dynamics),
-            attribution=_floats(d.attribution for d in dynamics),
-        ),
-        requirements=p.requirements._replace(expression=_floats(d.expression for d in dynamics)),
-        payoffs=p.payoffs._replace(
-            salience=_salience(structures),
-            trade_share=along_runs([s.trade_share for s in structures], float),
-            standing_share=along_runs([s.standing_share for s in structures], float),
-            oil_exposure=along_runs([s.oil_exposure for s in structures], float),
-            threat_aversion=_floats(s.threat_aversion for s in structures),
-            weights=along_runs([s.weights for s in structures], float),
-        ),
-        relaxation=p.relaxation._replace(
-            rho=_floats(d.relaxation for d in dynamics),
-            stock_decay=_per_object(dynamics, stock_decay),
-        ),
-        decision=p.decision._replace(
-            prior_weight=_floats(d.prior_weight for d in decisions),
-            discount=_per_object(decisions, discount_weights),
-            lam=_floats(d.lam for d in decisions)[:, None]
-            * along_runs([s.rationality for s in structures], float),
-        ),
+    fields = {  # the catalogue's fields, as the first run has them; the others are set below
+        name: value if name in SHARED else along_runs([value] * runs, float)
+        for name, value in scenario_params(first)._asdict().items()
+    }
+    fields.update(
+        prior_weight=_floats(d.prior_weight for d in decisions),
+        alpha=_floats(d.alpha for d in dynamics),
+        self_shift=_floats(d.self_shift for d in dynamics),
+        heider=_floats(d.heider for d in dynamics),
+        attribution=_floats(d.attribution for d in dynamics),
+        expression=_floats(d.expression for d in dynamics),
+        stock_decay=_per_object(dynamics, stock_decay),
+        rho=_floats(d.relaxation for d in dynamics),
+        discount=_per_object(decisions, discount_weights),
+        salience=_salience(structures),
+        trade_share=along_runs([s.trade_share for s in structures], float),
+        standing_share=along_runs([s.standing_share for s in structures], float),
+        oil_exposure=along_runs([s.oil_exposure for s in structures], float),
+        threat_aversion=_floats(s.threat_aversion for s in structures),
+        weights=along_runs([s.weights for s in structures], float),
+        lam=_floats(d.lam for d in decisions)[:, None]
+        * along_runs([s.rationality for s in structures], float),
     )
+    return KernelParams(**fields)
 
 
 def _floats(values) -> np.ndarray:
@@ -184,6 +185,93 @@ def initial_worlds(structures) -> list[WorldState]:
     return out
 
 
+# ---------------------------------------------------------------------------------------------
+# Seeds: numpy's SeedSequence (numpy/random/bit_generator.pyx) for many seeds at once. One
+# SeedSequence costs ~10 us of Python; a chunk's runs need hundreds.
+
+_MASK32 = 0xFFFFFFFF
+_INIT_A, _MULT_A = 0x43B0D7E5, 0x931E8875
+_INIT_B, _MULT_B = 0x8B51F9DD, 0x58F38DED
+_MIX_L, _MIX_R = 0xCA01F9DD, 0x4973F715
+_POOL_SIZE = 4
+
+
+def _mix(x, y):
+    result = (_MIX_L * x - _MIX_R * y) & _MASK32
+    return result ^ (result >> 16)
+
+
+class SeedPool:
+    """The entropy pool of ``SeedSequence`` for many entropies at once. A word is a Python int or
+    a uint64 array of 32-bit values (the arithmetic is numpy's uint32 arithmetic, masked)."""
+
+    def __init__(self, words: list):
+        """``words``: the entropy, lowest word first (numpy pads a spawned sequence's run entropy
+        with zeros to the pool size: pass them)."""
+        self.const = _INIT_A
+        first = [words[i] if i < len(words) else 0 for i in range(_POOL_SIZE)]
+        self.pool = [self._hashmix(w) for w in first]
+        for src in range(_POOL_SIZE):
+            for dst in range(_POOL_SIZE):
+                if src != dst:
+                    self.pool[dst] = _mix(self.pool[dst], self._hashmix(self.pool[src]))
+        self.absorb(words[_POOL_SIZE:])
+
+    def _hashmix(self, value):
+        value = value ^ self.const
+        self.const = (self.const * _MULT_A) & _MASK32
+        value = (value * self.const) & _MASK32
+        return value ^ (value >> 16)
+
+    def absorb(self, words: list) -> None:
+        """Mix in entropy beyond the pool size (a spawn key)."""
+        for word in words:
+            for dst in range(_POOL_SIZE):
+                self.pool[dst] = _mix(self.pool[dst], self._hashmix(word))
+
+    def state(self, words64: int) -> list:
+        """``generate_state(words64, np.uint64)``, one entry per 64-bit word."""
+        const, halves = _INIT_B, []
+        for k in range(2 * words64):
+            value = self.pool[k % _POOL_SIZE] ^ const
+            const = (const * _MULT_B) & _MASK32
+            value = (value * const) & _MASK32
+            halves.append(value ^ (value >> 16))
+        return [halves[2 * k] | (halves[2 * k + 1] << 32) for k in range(words64)]
+
+
+def uint32_words(values: np.ndarray, count: int) -> list:
+    """The ``count`` lowest 32-bit words of non-negative int64 ``values``, lowest first, as uint64
+    arrays."""
+    values = values.astype(np.uint64)
+    return [(values >> np.uint64(32 * k)) & np.uint64(_MASK32) for k in range(count)]
+
+
+class _Stated(ISeedSequence):
+    """A seed sequence whose PCG64 state was computed beforehand (:func:`generators`)."""
+
+    def __init__(self, words: np.ndarray):
+        self.words = words
+
+    def generate_state(self, n_words, dtype=np.uint32):
+        if n_words != 4 or np.dtype(dtype) != np.uint64:  # what PCG64 asks for, and all we hold
+            raise ValueError(f"only PCG64's state is held, not {n_words} words of {dtype}")
+        return self.words
+
+
+def generators(seeds) -> list:
+    """``[np.random.default_rng(s) for s in seeds]`` (the same streams), with the seeds hashed
+    all at once."""
+    seeds = list(seeds)
+    if not all(isinstance(s, int | np.integer) and 0 <= s < 2**63 for s in seeds):
+        return [np.random.default_rng(s) for s in seeds]
+    if not seeds:
+        return []
+    state = SeedPool(uint32_words(np.array(seeds, dtype=np.int64), 2)).state(4)
+    words = np.stack(state, axis=1)  # (R, 4): each seed's SeedSequence(seed).generate_state
+    return [np.random.Generator(np.random.PCG64(_Stated(w))) for w in words]
+
+
 class Uniforms:
     """Each run's stream of uniform draws, taken in blocks for all runs at once; a run's k-th
     draw is the k-th ``random()`` of ``default_rng(seed)``, as in the Mesa model."""
@@ -221,8 +309,10 @@ class EnsembleContext:
 
     def act(self, world, acts):
         actor, action, target = acts_arrays(acts, self.actions)
-        both = Acts(actor, action, target, np.full(len(actor), -1))
-        ensemble_kernels.act_many(world_arrays(world, None, None), both, self.params.effects)
+        ensemble_kernels.act_many(
+            world.affinity, world.baseline, world.stocks, actor, action, target,
+            *self.params.effect_args(),
+        )  # fmt: skip
 
 
 @dataclass
@@ -249,16 +339,19 @@ def run_ensemble(scenarios: list[RunSpec]) -> EnsembleRecord:
     first = scenarios[0]
     runs, steps, n = len(scenarios), first.calendar.steps, first.structure.n
     params = ensemble_params(scenarios)
-    width = params.alternatives.action.shape[1]
+    alt_action = params.alt_action
+    width = alt_action.shape[1]
     world = stack_worlds(initial_worlds(sc.structure for sc in scenarios))
     uniforms = Uniforms([sc.rng for sc in scenarios], steps * n + len(first.events))
     ctx = EnsembleContext(first.structure.index, first.table.index, params, uniforms)
     events_at: dict[int, list] = {}
     for event in first.events:
         events_at.setdefault(event.step, []).append(event)
+    releases = first.table.requires[alt_action] == 2
     counts = np.zeros((runs, n, width))
-    trace = Trace(
-        affinity=np.zeros((runs, steps, n, n)),
+    affinity = np.zeros((runs, steps, n, n))
+    rec = EnsembleRecord(
+        stance=affinity,
         payoffs=np.zeros((runs, steps, n, 3)),
         utility=np.zeros((runs, steps, n)),
         choice=np.zeros((runs, steps, n), dtype=np.int64),
@@ -269,12 +362,27 @@ def run_ensemble(scenarios: list[RunSpec]) -> EnsembleRecord:
             event.apply(world, ctx)
         world.oil_deviation = _runs(world.oil_deviation, runs)
         world.oil_persistence = _runs(world.oil_persistence, runs)
-        arrays = world_arrays(world, world.oil_deviation, world.oil_persistence)
-        ensemble_kernels.step_many(t, BLOCK, arrays, counts, uniforms.take(n), trace, params)
-    return EnsembleRecord(
-        stance=np.tanh(trace.affinity),  # as WorldState.stance, after the run
-        payoffs=trace.payoffs,
-        utility=trace.utility,
-        choice=trace.choice,
-        probability=trace.probability,
-    )
+        ensemble_kernels.step_many(
+            t,
+            BLOCK,
+            world.affinity,
+            world.baseline,
+            world.grievance,
+            world.stocks,
+            world.prisoner,
+            world.linkage_cost,
+            world.linkage_persistence,
+            world.oil_deviation,
+            world.oil_persistence,
+            counts,
+            uniforms.take(n),
+            releases,
+            affinity,
+            rec.payoffs,
+            rec.utility,
+            rec.choice,
+            rec.probability,
+            *params,
+        )
+    rec.stance = np.tanh(affinity)  # as WorldState.stance, after the run
+    return rec

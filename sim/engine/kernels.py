@@ -11,42 +11,14 @@ computed with a tanh of plain arithmetic (:func:`tanh`, no library call), in lon
 the compiler turns into vector instructions, four numbers at a time. Sweeps run many runs at once
 through ``ensemble_kernels``, which computes each run's look-ahead exactly as :func:`evaluate`
 does, and the rest of a step with these kernels' ``write_*`` forms.
-
-The look-ahead is compiled twice, here for one run and in ``ensemble_kernels.evaluate_block``
-for a block of runs (the NumPy specification, ``expectations.Evaluator.evaluate``, is the third
-form). A single run could go through the block kernel as a block of one, but that kernel's
-loops run over the runs of a block, innermost: with one run they are one long, and its tanh
-come 21 at a time instead of all a step's together. Measured on the 2-core machine (numba 0.68,
-jan2020, one step's look-ahead): 46 us a call as a block of one against 24 us here, some 10% of
-a whole run (``benchmarks/bench_run.py``), beyond the 5% the engine may lose for one fewer
-copy. ``tests/test_ensemble_kernels.py`` checks that both give the same numbers bit for bit.
-
-The arguments are the typed NamedTuples of ``sim.engine.params``. The kernels that Python calls
-once or twice a step (:func:`decide`, :func:`advance`) also take them as plain tuples of the
-same fields, which the dispatcher types faster (:func:`named`).
 """
 
 import math
-from typing import NamedTuple
 
 import numpy as np
 from llvmlite import ir
 from numba import njit, types
 from numba.extending import intrinsic
-
-from sim.engine.params import (
-    Acts,
-    Alternatives,
-    Decision,
-    Effects,
-    Elections,
-    KernelParams,
-    Options,
-    Payoffs,
-    Relaxation,
-    Requirements,
-    WorldArrays,
-)
 
 POINTS = 100.0
 
@@ -131,28 +103,84 @@ def tanh_all(x):
 
 
 @njit(cache=True)
-def alternative_effects(aff, base, acts, effects):
-    """As ``actions.act_effects`` for a batch of m acts (``params.Acts``) on the affinity
-    ``aff`` (n, n) and its baseline: (m, n, n) and (m, n, 3)."""
-    m, n = acts.actor.shape[0], aff.shape[0]
+def alternative_effects(
+    aff,
+    base,
+    actor,
+    action,
+    target,
+    target2,
+    effect,
+    kind,
+    visibility,
+    prestige_self,
+    prestige_target,
+    damage_target,
+    sanction_target,
+    pair_goldstein,
+    party_share,
+    alpha,
+    self_shift,
+    heider,
+    attribution,
+):
+    """As ``actions.act_effects`` for a batch of m acts: (m, n, n) and (m, n, 3)."""
+    m, n = actor.shape[0], aff.shape[0]
     d_aff = np.empty((m, n, n))
     d_stk = np.empty((m, n, 3))
-    write_effects(d_aff, d_stk, aff, base, acts, effects)
+    write_effects(
+        d_aff,
+        d_stk,
+        aff,
+        base,
+        actor,
+        action,
+        target,
+        target2,
+        effect,
+        kind,
+        visibility,
+        prestige_self,
+        prestige_target,
+        damage_target,
+        sanction_target,
+        pair_goldstein,
+        party_share,
+        alpha,
+        self_shift,
+        heider,
+        attribution,
+    )
     return d_aff, d_stk
 
 
 @njit(cache=True)
-def write_effects(d_aff, d_stk, aff, base, acts, effects):
+def write_effects(
+    d_aff,
+    d_stk,
+    aff,
+    base,
+    actor,
+    action,
+    target,
+    target2,
+    effect,
+    kind,
+    visibility,
+    prestige_self,
+    prestige_target,
+    damage_target,
+    sanction_target,
+    pair_goldstein,
+    party_share,
+    alpha,
+    self_shift,
+    heider,
+    attribution,
+):
     """:func:`alternative_effects` written into ``d_aff`` (m, n, n) and ``d_stk`` (m, n, 3)
     (an ensemble writes each run's straight into its block's arrays); each act's rows are
     cleared first, while they are in cache."""
-    actor, action, target, target2 = acts
-    effect, kind, visibility = effects.effect, effects.kind, effects.visibility
-    prestige_self, prestige_target = effects.prestige_self, effects.prestige_target
-    damage_target, sanction_target = effects.damage_target, effects.sanction_target
-    pair_goldstein, party_share = effects.pair_goldstein, effects.party_share
-    alpha, self_shift = effects.alpha, effects.self_shift
-    heider, attribution = effects.heider, effects.attribution
     m, n = actor.shape[0], aff.shape[0]
     stance = np.empty((n, n))  # each stance once, not once per act
     for p in range(n):
@@ -190,26 +218,67 @@ def write_effects(d_aff, d_stk, aff, base, acts, effects):
 
 
 @njit(cache=True)
-def availability_and_costs(world, alternatives, requirements):
+def availability_and_costs(
+    aff,
+    base,
+    prisoner,
+    linkage_cost,
+    alt_action,
+    alt_target,
+    alt_target2,
+    valid,
+    requires,
+    min_crisis,
+    static_cost,
+    goldstein_other,
+    target_or_self,
+    expression,
+):
     """As ``actions.availability`` and ``Evaluator.costs``: (n, A) bool and (n, A, 3)."""
-    n, width = alternatives.action.shape
+    n, width = alt_action.shape
     ok = np.empty((n, width), dtype=np.bool_)
     cost = np.empty((n, width, 3))
-    write_availability(ok, cost, world, alternatives, requirements)
+    write_availability(
+        ok,
+        cost,
+        aff,
+        base,
+        prisoner,
+        linkage_cost,
+        alt_action,
+        alt_target,
+        alt_target2,
+        valid,
+        requires,
+        min_crisis,
+        static_cost,
+        goldstein_other,
+        target_or_self,
+        expression,
+    )
     return ok, cost
 
 
 @njit(cache=True)
-def write_availability(ok, cost, world, alternatives, requirements):
+def write_availability(
+    ok,
+    cost,
+    aff,
+    base,
+    prisoner,
+    linkage_cost,
+    alt_action,
+    alt_target,
+    alt_target2,
+    valid,
+    requires,
+    min_crisis,
+    static_cost,
+    goldstein_other,
+    target_or_self,
+    expression,
+):
     """:func:`availability_and_costs` written into ``ok`` (n, A) and ``cost`` (n, A, 3)."""
-    aff, base = world.affinity, world.baseline
-    prisoner, linkage_cost = world.prisoner, world.linkage_cost
-    alt_action, alt_target = alternatives.action, alternatives.target
-    alt_target2, valid = alternatives.target2, alternatives.valid
-    target_or_self = alternatives.target_or_self
-    requires, min_crisis = requirements.requires, requirements.min_crisis
-    static_cost, goldstein_other = requirements.static_cost, requirements.goldstein_other
-    expression = requirements.expression
     n, width = alt_action.shape
     for i in range(n):
         for a in range(width):
@@ -332,74 +401,45 @@ def election_terms(others, ant_state, ant_offset, steps):
     return pair, pairs
 
 
-class Prospect(NamedTuple):
-    """What every alternative's look-ahead starts from, at one step of one run."""
-
-    relaxed: np.ndarray  # (n, n) the affinity relaxed one step, less the grievances
-    exp_aff: np.ndarray  # (n, n, n) each actor's belief-weighted effects on affinity
-    exp_stk: np.ndarray  # (n, n, 3) and on the stocks
-    tot_aff: np.ndarray  # (n, n) their sum over actors
-    tot_stk: np.ndarray  # (n, 3)
-    decayed: np.ndarray  # (n, 3) the stocks decayed one step
-    powers: np.ndarray  # (6, H+1) look_ahead_powers
-    others: np.ndarray  # (n, n-1) other_states
-    offset: np.ndarray  # (E,) steps until each election
-    fade: np.ndarray  # (max(E, 1),) prestige decay until each election within the horizon
-    pair: np.ndarray  # (3, n, ...) election_terms
-    pairs: np.ndarray  # (n,)
-
-
-class Lines(NamedTuple):
-    """The look-ahead's stance lines (see :func:`evaluate`), S available alternatives
-    ("slots") and L_own, L_tow lines."""
-
-    slot: np.ndarray  # (2, S) each slot's actor and alternative
-    own: np.ndarray  # (3, L_own) z, b, g of i's stances toward the others
-    tow: np.ndarray  # (6, L_tow) z, b, g of the others' toward i; the shares that weigh them
-    own_of: np.ndarray  # (L_tow,) the own line of each tow line
-    stk0: np.ndarray  # (S, 3) each slot's stocks after the step
-    survive: np.ndarray  # (S, max(E, 1)) each election's chance to keep its incumbent
-    n_pairs: int  # the (slot, election term) pairs
-
-
 @njit(cache=True, error_model="numpy")
-def evaluate(world, step, options, params):
-    """As ``expectations.Evaluator.evaluate``: weighted expected-utility components (n, A, 3)
-    of the alternatives' ``options`` (``params.Options``) at step ``step``, computed for
-    available alternatives only (the others stay 0).
+def evaluate(
+    aff,
+    base,
+    grievance,
+    stocks,
+    stock_decay,
+    oil_deviation,
+    oil_persistence,
+    d_aff,
+    d_stk,
+    belief,
+    costs,
+    rho,
+    discount,
+    keeps_grievance,
+    salience,
+    trade_share,
+    standing_share,
+    oil_exposure,
+    threat_aversion,
+    weights,
+    ant_offset,
+    ant_state,
+    ant_bias,
+    ant_slope,
+    ant_shift,
+    available,
+):
+    """As ``expectations.Evaluator.evaluate``: weighted expected-utility components (n, A, 3),
+    computed for available alternatives only (the others stay 0).
 
     In three passes, so that the stances' tanh (most of the work) run in long flat loops that
     vectorise: the tanh arguments of every available alternative, look-ahead step and other
-    state (:func:`stance_lines`, :func:`stance_arguments`); their tanh; then the sums, in the
-    order ``expectations`` sums them (:func:`weigh`).
-
-    Each available alternative (a "slot") of actor i weighs, for every other state k and
-    look-ahead step h, i's stance toward k ("own") and k's stance toward i ("tow"). Both are
-    tanh(b + rho^h (z - b) - drift_h g) of a "line" (z, b, g); the arrays hold step h's
-    arguments of all lines together (index h * lines + line), so that the loops over lines are
-    long. An own line that i's act leaves as it is (the act does not touch i's row there) is
-    shared by all of i's alternatives. (An allocation costs as much as dozens of tanh: arrays
-    come in groups, rows taken as views.)"""
-    ahead = prospect(world, step, options, params)
-    lines = stance_lines(world, options, params, ahead)
-    own, tow, lost = stance_arguments(lines, ahead, params)
-    tanh_all(own)
-    tanh_all(tow)
-    tanh_all(lost)
-    return weigh(lines, ahead, (own, tow, lost), options, params)
-
-
-@njit(cache=True, error_model="numpy", inline="always")
-def prospect(world, step, options, params):
-    """The :class:`Prospect` of a step."""
-    aff, base, grievance, stocks = world.affinity, world.baseline, world.grievance, world.stocks
-    d_aff, d_stk, belief = options.d_aff, options.d_stk, options.belief
-    rho, stock_decay = params.relaxation
-    elections = params.elections
-    ant_offset = elections.step - step
-    n = belief.shape[0]
-    steps = params.decision.discount.shape[0]
-    horizon = steps - 1
+    state; their tanh; then the sums, in the order ``expectations`` sums them."""
+    n, width = belief.shape
+    horizon = discount.shape[0] - 1
+    steps = horizon + 1
+    # (an allocation costs as much as dozens of tanh: arrays come in groups, rows taken as views)
     exp_aff, exp_stk = expected_effects(d_aff, d_stk, belief)
     tot_aff = exp_aff.sum(axis=0)
     tot_stk = exp_stk.sum(axis=0)
@@ -407,29 +447,26 @@ def prospect(world, step, options, params):
     for p in range(n):
         for q in range(n):
             relaxed[p, q] = base[p, q] + rho * (aff[p, q] - base[p, q]) - grievance[p, q]
-    powers = look_ahead_powers(rho, stock_decay, world.oil_deviation, world.oil_persistence, steps)
+    powers = look_ahead_powers(rho, stock_decay, oil_deviation, oil_persistence, steps)
+    rho_h, drift_h, oil_h = powers[0], powers[1], powers[2]
     decayed = np.empty((n, 3))
     for p in range(n):
         for c in range(3):
             decayed[p, c] = stocks[p, c] * stock_decay[c]
+    # Each available alternative (a "slot") of actor i weighs, for every other state k and
+    # look-ahead step h, i's stance toward k ("own") and k's stance toward i ("tow"). Both are
+    # tanh(b + rho^h (z - b) - drift_h g) of a "line" (z, b, g); the arrays hold step h's
+    # arguments of all lines together (index h * lines + line), so that the loops over lines are
+    # long. An own line that i's act leaves as it is (the act does not touch i's row there) is
+    # shared by all of i's alternatives.
     others = other_states(n)
     n_ant = ant_offset.shape[0]
-    fade = np.ones(max(n_ant, 1))
+    fade = np.ones(max(n_ant, 1))  # prestige decay until each election within the horizon
     for e in range(n_ant):
         if 1 <= ant_offset[e] <= horizon:
             fade[e] = stock_decay[0] ** (ant_offset[e] - 1)
-    pair, pairs = election_terms(others, elections.state, ant_offset, steps)
-    return Prospect(
-        relaxed, exp_aff, exp_stk, tot_aff, tot_stk, decayed, powers, others, ant_offset, fade,
-        pair, pairs,
-    )  # fmt: skip
-
-
-@njit(cache=True, inline="always")
-def count_lines(available, d_aff, pairs):
-    """The available alternatives (slots), the own lines (the shared ones and those an act
-    changes) and the (slot, election term) pairs."""
-    n, width = available.shape
+    pair, pairs = election_terms(others, ant_state, ant_offset, steps)
+    pair_kk, pair_h, pair_event = pair[0], pair[1], pair[2]
     slots = 0
     own_lines = n * (n - 1)
     n_pairs = 0
@@ -441,36 +478,18 @@ def count_lines(available, d_aff, pairs):
                 for k in range(n):
                     if k != i and d_aff[i, a, i, k] != 0.0:
                         own_lines += 1
-    return slots, own_lines, n_pairs
-
-
-@njit(cache=True, error_model="numpy", inline="always")
-def stance_lines(world, options, params, ahead):
-    """Pass 1: the :class:`Lines` of a step, each slot's stocks and elections' chances."""
-    base, grievance = world.baseline, world.grievance
-    available, d_aff, d_stk = options.available, options.d_aff, options.d_stk
-    keeps_grievance = params.alternatives.keeps_grievance
-    elections = params.elections
-    ant_offset, others, relaxed = ahead.offset, ahead.others, ahead.relaxed
-    exp_aff, exp_stk, tot_aff, tot_stk = ahead.exp_aff, ahead.exp_stk, ahead.tot_aff, ahead.tot_stk
-    decayed, fade = ahead.decayed, ahead.fade
-    n, width = available.shape
-    horizon = params.decision.discount.shape[0] - 1
-    n_ant = ant_offset.shape[0]
-    slots, own_lines, n_pairs = count_lines(available, d_aff, ahead.pairs)
-    lines = Lines(
-        np.empty((2, slots), dtype=np.int64),
-        np.empty((3, own_lines)),
-        np.empty((6, slots * (n - 1))),
-        np.empty(slots * (n - 1), dtype=np.int64),
-        np.empty((slots, 3)),
-        np.empty((slots, max(n_ant, 1))),
-        n_pairs,
-    )
-    slot_i, slot_a = lines.slot[0], lines.slot[1]
-    own_z, own_b, own_g = lines.own[0], lines.own[1], lines.own[2]
-    tow_z, tow_b, tow_g = lines.tow[0], lines.tow[1], lines.tow[2]
-    own_of, stk0, p_survive = lines.own_of, lines.stk0, lines.survive
+    tow_lines = slots * (n - 1)
+    # pass 1: the lines, then the stances' arguments
+    slot = np.empty((2, slots), dtype=np.int64)
+    slot_i, slot_a = slot[0], slot[1]
+    own_line = np.empty((3, own_lines))
+    own_z, own_b, own_g = own_line[0], own_line[1], own_line[2]
+    tow_line = np.empty((6, tow_lines))  # and the shares that weigh them
+    tow_z, tow_b, tow_g = tow_line[0], tow_line[1], tow_line[2]
+    sal, trade, stand = tow_line[3], tow_line[4], tow_line[5]
+    own_of = np.empty(tow_lines, dtype=np.int64)  # the own line of each tow line
+    stk0 = np.empty((slots, 3))
+    p_survive = np.empty((slots, max(n_ant, 1)))
     for i in range(n):
         for kk in range(n - 1):
             k = others[i, kk]
@@ -489,12 +508,11 @@ def stance_lines(world, options, params, ahead):
             for c in range(3):
                 stk0[s, c] = decayed[i, c] + d_stk[i, a, i, c] + tot_stk[i, c] - exp_stk[i, i, c]
             for e in range(n_ant):
-                st = elections.state[e]
+                st = ant_state[e]
                 if 1 <= ant_offset[e] <= horizon and st != i:
                     prest = decayed[st, 0] + d_stk[i, a, st, 0] + tot_stk[st, 0] - exp_stk[i, st, 0]
                     prest *= fade[e]
-                    x = elections.bias[e] + elections.slope[e] * prest
-                    p_survive[s, e] = 1.0 / (1.0 + math.exp(-x))
+                    p_survive[s, e] = 1.0 / (1.0 + math.exp(-(ant_bias[e] + ant_slope[e] * prest)))
             for kk in range(n - 1):
                 k = others[i, kk]
                 line = kk * slots + s
@@ -512,19 +530,6 @@ def stance_lines(world, options, params, ahead):
                 tow_b[line] = base[k, i]
                 tow_g[line] = grievance[k, i] * keeps_grievance[i, a, k]
             s += 1
-    return lines
-
-
-@njit(cache=True, error_model="numpy", inline="always")
-def stance_arguments(lines, ahead, params):
-    """The tanh arguments of every line at every look-ahead step (own, tow), and of each tow
-    line an election touches if the incumbent loses (lost)."""
-    slots = lines.slot.shape[1]
-    own_lines, tow_lines = lines.own.shape[1], lines.tow.shape[1]
-    own_z, own_b, own_g = lines.own[0], lines.own[1], lines.own[2]
-    tow_z, tow_b, tow_g = lines.tow[0], lines.tow[1], lines.tow[2]
-    rho_h, drift_h = ahead.powers[0], ahead.powers[1]
-    steps = rho_h.shape[0]
     own = np.empty(steps * own_lines)
     tow = np.empty(steps * tow_lines)
     for h in range(steps):
@@ -535,39 +540,25 @@ def stance_arguments(lines, ahead, params):
         at = h * tow_lines
         for j in range(tow_lines):
             tow[at + j] = tow_b[j] + r * (tow_z[j] - tow_b[j]) - d * tow_g[j]
-    lost = np.empty(lines.n_pairs)  # k's stance toward i if k's incumbent loses
-    pair, pairs, ant_shift = ahead.pair, ahead.pairs, params.elections.shift
-    q = 0
-    for s in range(slots):
-        i = lines.slot[0, s]
-        for j in range(pairs[i]):
-            m = pair[1, i, j] * tow_lines + pair[0, i, j] * slots + s
-            lost[q] = tow[m] + ant_shift[pair[2, i, j], i]
-            q += 1
-    return own, tow, lost
-
-
-@njit(cache=True, error_model="numpy", inline="always")
-def weigh(lines, ahead, stances, options, params):
-    """Pass 3: each election's mix of the stances, then the discounted sums of every slot's
-    payoff components, weighted (n, A, 3)."""
-    own, tow, lost = stances
-    costs = options.costs
-    salience, trade_share, standing_share, oil_exposure, threat_aversion, weights = params.payoffs
-    discount = params.decision.discount
-    powers, others, pair, pairs = ahead.powers, ahead.others, ahead.pair, ahead.pairs
-    slot_i, slot_a = lines.slot[0], lines.slot[1]
-    sal, trade, stand = lines.tow[3], lines.tow[4], lines.tow[5]
-    own_of, stk0, p_survive = lines.own_of, lines.stk0, lines.survive
-    n, width = options.available.shape
-    slots, steps = slot_i.shape[0], powers.shape[1]
-    own_lines, tow_lines = lines.own.shape[1], lines.tow.shape[1]
+    lost = np.empty(n_pairs)  # k's stance toward i if k's incumbent loses
     q = 0
     for s in range(slots):
         i = slot_i[s]
         for j in range(pairs[i]):
-            m = pair[1, i, j] * tow_lines + pair[0, i, j] * slots + s
-            p = p_survive[s, pair[2, i, j]]
+            m = pair_h[i, j] * tow_lines + pair_kk[i, j] * slots + s
+            lost[q] = tow[m] + ant_shift[pair_event[i, j], i]
+            q += 1
+    # pass 2: the stances
+    tanh_all(own)
+    tanh_all(tow)
+    tanh_all(lost)
+    # pass 3: the sums, in the order ``expectations`` sums them, for all slots at once
+    q = 0
+    for s in range(slots):
+        i = slot_i[s]
+        for j in range(pairs[i]):
+            m = pair_h[i, j] * tow_lines + pair_kk[i, j] * slots + s
+            p = p_survive[s, pair_event[i, j]]
             tow[m] = p * tow[m] + (1.0 - p) * lost[q]
             q += 1
     for kk in range(n - 1):
@@ -593,7 +584,7 @@ def weigh(lines, ahead, stances, options, params):
                 sec[s] += sal[line] * (threat_aversion * st if st < 0.0 else st)
                 eco[s] += trade[line] * (so + st)
                 pre[s] += stand[line] * st
-        w, oil = discount[h], powers[2, h]
+        w, oil = discount[h], oil_h[h]
         for s in range(slots):
             i = slot_i[s]
             sh0 = stk0[s, 0] * powers[3, h]
@@ -636,14 +627,10 @@ def choice_probabilities(values, available, lam, best_response):
 
 
 @njit(cache=True)
-def realised_payoffs(aff, stocks, oil_deviation, payoffs):
+def realised_payoffs(
+    aff, stocks, oil_deviation, salience, trade_share, standing_share, oil_exposure, threat_aversion
+):
     """As ``payoffs.components`` for every actor on the current world: (n, 3)."""
-    salience, trade_share, standing_share = (
-        payoffs.salience,
-        payoffs.trade_share,
-        payoffs.standing_share,
-    )
-    oil_exposure, threat_aversion = payoffs.oil_exposure, payoffs.threat_aversion
     n = aff.shape[0]
     out = np.zeros((n, 3))
     for i in range(n):
@@ -688,31 +675,85 @@ def draw(probabilities, u):
 
 
 @njit(cache=True)
-def advance(world, d_aff, d_stk, choice, costs, relaxation, payoffs):
+def advance(
+    aff,
+    base,
+    grievance,
+    stocks,
+    stock_decay,
+    rho,
+    d_aff,
+    d_stk,
+    choice,
+    costs,
+    oil_deviation,
+    salience,
+    trade_share,
+    standing_share,
+    oil_exposure,
+    threat_aversion,
+    weights,
+):
     """As ``backends.NumpyBackend.advance``: relax, erode grievances, add the chosen acts'
-    effects (``d_aff`` (n, A, n, n), ``d_stk`` (n, A, n, 3), ``choice`` (n,)); then the realised
-    payoffs net of the acts' costs (``costs`` (n, A, 3)), and the utilities. The tuples may be
-    plain tuples of their fields, as in :func:`decide`."""
-    w = WorldArrays(*world)
-    n = w.affinity.shape[0]
+    effects; then the realised payoffs net of the acts' costs, and the utilities."""
+    n = aff.shape[0]
     new_aff = np.empty((n, n))
     new_stk = np.empty((n, 3))
     realised = np.empty((n, 3))
     utility = np.empty(n)
-    out = (new_aff, new_stk, realised, utility)
-    write_advance(out, w, d_aff, d_stk, choice, costs, Relaxation(*relaxation), Payoffs(*payoffs))
+    write_advance(
+        new_aff,
+        new_stk,
+        realised,
+        utility,
+        aff,
+        base,
+        grievance,
+        stocks,
+        stock_decay,
+        rho,
+        d_aff,
+        d_stk,
+        choice,
+        costs,
+        oil_deviation,
+        salience,
+        trade_share,
+        standing_share,
+        oil_exposure,
+        threat_aversion,
+        weights,
+    )
     return new_aff, new_stk, realised, utility
 
 
 @njit(cache=True)
-def write_advance(out, world, d_aff, d_stk, choice, costs, relaxation, payoffs):
-    """:func:`advance` written into ``out``: the new affinity (n, n) and stocks (n, 3), the
-    realised payoffs (n, 3) and the utilities (n,); the world's arrays may be the new ones (an
-    ensemble advances in place: each element is read before it is written)."""
-    new_aff, new_stk, realised, utility = out
-    aff, base, grievance, stocks = world.affinity, world.baseline, world.grievance, world.stocks
-    rho, stock_decay = relaxation
-    weights = payoffs.weights
+def write_advance(
+    new_aff,
+    new_stk,
+    realised,
+    utility,
+    aff,
+    base,
+    grievance,
+    stocks,
+    stock_decay,
+    rho,
+    d_aff,
+    d_stk,
+    choice,
+    costs,
+    oil_deviation,
+    salience,
+    trade_share,
+    standing_share,
+    oil_exposure,
+    threat_aversion,
+    weights,
+):
+    """:func:`advance` written into ``new_aff`` (n, n), ``new_stk`` (n, 3), ``realised``
+    (n, 3) and ``utility`` (n,); the world's arrays may be the new ones (an ensemble advances
+    in place: each element is read before it is written)."""
     n = aff.shape[0]
     for p in range(n):
         for q in range(n):
@@ -726,56 +767,149 @@ def write_advance(out, world, d_aff, d_stk, choice, costs, relaxation, payoffs):
                 new_aff[p, q] += d_aff[i, a, p, q]
             for c in range(3):
                 new_stk[p, c] += d_stk[i, a, p, c]
-    paid = realised_payoffs(new_aff, new_stk, world.oil_deviation, payoffs)
+    payoffs = realised_payoffs(
+        new_aff,
+        new_stk,
+        oil_deviation,
+        salience,
+        trade_share,
+        standing_share,
+        oil_exposure,
+        threat_aversion,
+    )
     for i in range(n):
         utility[i] = 0.0
         for c in range(3):
-            realised[i, c] = paid[i, c] - costs[i, choice[i], c]
+            realised[i, c] = payoffs[i, c] - costs[i, choice[i], c]
             utility[i] += weights[i, c] * realised[i, c]
 
 
 @njit(cache=True)
-def decide(world, counts, step, params):
-    """One step's decision numbers in a single compiled call (see ``backends.NumpyBackend``):
-    the world (``params.WorldArrays``), the choice counts (n, A), the step and the run's
-    ``params.KernelParams``; the tuples may come as plain tuples of their fields
-    (``params.plain``), which Numba's dispatcher types faster (see :func:`named`)."""
-    w, p = WorldArrays(*world), named(params)
-    alternatives = p.alternatives
-    n, width = alternatives.action.shape
-    available, costs = availability_and_costs(w, alternatives, p.requirements)
-    acts = Acts(
-        alternatives.actor,
-        alternatives.action.ravel(),
-        alternatives.target.ravel(),
-        alternatives.target2.ravel(),
+def decide(
+    aff,
+    base,
+    grievance,
+    stocks,
+    prisoner,
+    linkage_cost,
+    oil_deviation,
+    oil_persistence,
+    counts,
+    step,
+    prior_weight,
+    alt_actor,
+    alt_action,
+    alt_target,
+    alt_target2,
+    valid,
+    effect,
+    kind,
+    visibility,
+    prestige_self,
+    prestige_target,
+    damage_target,
+    sanction_target,
+    pair_goldstein,
+    party_share,
+    requires,
+    min_crisis,
+    alpha,
+    self_shift,
+    heider,
+    attribution,
+    static_cost,
+    goldstein_other,
+    target_or_self,
+    expression,
+    stock_decay,
+    rho,
+    discount,
+    keeps_grievance,
+    salience,
+    trade_share,
+    standing_share,
+    oil_exposure,
+    threat_aversion,
+    weights,
+    ant_step,
+    ant_state,
+    ant_bias,
+    ant_slope,
+    ant_shift,
+    lam,
+    best_response,
+):
+    """One step's decision numbers in a single compiled call (see ``backends.NumpyBackend``;
+    the arguments after ``step`` are the fields of ``backends.KernelParams``)."""
+    ant_offset = ant_step - step
+    n, width = alt_action.shape
+    available, costs = availability_and_costs(
+        aff,
+        base,
+        prisoner,
+        linkage_cost,
+        alt_action,
+        alt_target,
+        alt_target2,
+        valid,
+        requires,
+        min_crisis,
+        static_cost,
+        goldstein_other,
+        target_or_self,
+        expression,
     )
-    d_aff, d_stk = alternative_effects(w.affinity, w.baseline, acts, p.effects)
+    d_aff, d_stk = alternative_effects(
+        aff,
+        base,
+        alt_actor,
+        alt_action.ravel(),
+        alt_target.ravel(),
+        alt_target2.ravel(),
+        effect,
+        kind,
+        visibility,
+        prestige_self,
+        prestige_target,
+        damage_target,
+        sanction_target,
+        pair_goldstein,
+        party_share,
+        alpha,
+        self_shift,
+        heider,
+        attribution,
+    )
     d_aff = d_aff.reshape((n, width, n, n))
     d_stk = d_stk.reshape((n, width, n, 3))
-    decision = p.decision
-    belief = beliefs(counts, available, decision.prior_weight)
-    components = evaluate(w, step, Options(available, d_aff, d_stk, costs, belief), p)
-    probabilities = choice_probabilities(
-        components.sum(axis=2), available, decision.lam, decision.best_response
+    belief = beliefs(counts, available, prior_weight)
+    components = evaluate(
+        aff,
+        base,
+        grievance,
+        stocks,
+        stock_decay,
+        oil_deviation,
+        oil_persistence,
+        d_aff,
+        d_stk,
+        belief,
+        costs,
+        rho,
+        discount,
+        keeps_grievance,
+        salience,
+        trade_share,
+        standing_share,
+        oil_exposure,
+        threat_aversion,
+        weights,
+        ant_offset,
+        ant_state,
+        ant_bias,
+        ant_slope,
+        ant_shift,
+        available,
     )
+    probabilities = choice_probabilities(components.sum(axis=2), available, lam, best_response)
     return available, d_aff, d_stk, costs, components, probabilities
-
-
-@njit(cache=True)
-def named(params):
-    """``params.KernelParams`` of a plain tuple of its groups' fields (or of a KernelParams).
-
-    Numba's dispatcher types a NamedTuple argument field by field (some 0.15 us per field and
-    0.6 us per group of a nested one, measured on numba 0.68), a plain tuple several times
-    faster; a run's kernels are called twice a step from Python, so :class:`NumbaBackend`
-    passes its constants as plain tuples and the kernels name them here, for free."""
-    return KernelParams(
-        Alternatives(*params[0]),
-        Effects(*params[1]),
-        Requirements(*params[2]),
-        Payoffs(*params[3]),
-        Elections(*params[4]),
-        Relaxation(*params[5]),
-        Decision(*params[6]),
-    )

@@ -26,12 +26,47 @@ from typing import NamedTuple
 import numpy as np
 import pyarrow as pa
 
-from sim.engine.seeds import run_seed, run_seeds
 from sim.errors import ConfigError
 
 EXECUTORS = ("serial", "local", "dask")
 _REUSE = None  # this process's config.Reuse: the parts of scenarios its runs share
 _INTERPOLATION = re.compile(r"\$\{([^}]*)\}")
+
+
+def run_seed(master: int, index: int) -> int:
+    """The seed of run ``index``: the first 63 bits of the state of
+    ``SeedSequence(master).spawn(index + 1)[index]`` (that child is
+    ``SeedSequence(master, spawn_key=(index,))``), so it depends only on the master seed and the
+    run index."""
+    state = np.random.SeedSequence(master, spawn_key=(index,)).generate_state(1, np.uint64)[0]
+    return int(state >> np.uint64(1))
+
+
+def run_seeds(master: int, indices) -> np.ndarray:
+    """:func:`run_seed` of every run index in ``indices`` (int64), hashed all at once: the same
+    numbers, a small share of the cost."""
+    from sim.engine.ensemble import SeedPool, uint32_words
+
+    indices = np.asarray(indices, dtype=np.int64)
+    seeds = np.empty(indices.shape, dtype=np.int64)
+    entropy = _int_words(master)
+    entropy += [0] * (4 - len(entropy))  # numpy pads the run entropy of a spawned sequence
+    wide = indices >= 2**32  # a spawn key of two words
+    for part, spawn_words in ((~wide, 1), (wide, 2)):
+        if part.any():
+            pool = SeedPool(entropy)
+            pool.absorb(uint32_words(indices[part], spawn_words))
+            (state,) = pool.state(1)
+            seeds[part] = (state >> np.uint64(1)).astype(np.int64)
+    return seeds
+
+
+def _int_words(value: int) -> list[int]:
+    """A non-negative integer as 32-bit words, lowest first (0 is one word), as numpy reads it."""
+    words = [value & 0xFFFFFFFF]
+    while value := value >> 32:
+        words.append(value & 0xFFFFFFFF)
+    return words
 
 
 def with_values(config: dict, keys_list, values) -> dict:
