@@ -4,9 +4,6 @@ none: everything goes to a hidden staging folder first and is moved into place a
 
 import hashlib
 import json
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -14,10 +11,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.version import __version__
-from sim.outputs import metrics
 from sim.core.actions import COMPONENTS
+from sim.outputs import metrics
 from sim.outputs.atomic import StagedResult
+from sim.version import __version__
 
 RESULT_FILES = (
     "steps.parquet",

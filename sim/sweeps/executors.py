@@ -220,11 +220,11 @@ def run_chunk(ctx: RunContext, chunk) -> ChunkResult:
 
 def run_chunk_mesa(ctx: RunContext, chunk) -> ChunkResult:
     """One :class:`~sim.abm.model.BalanceModel` per run, as ``sim-run`` runs it."""
-    from sim.version import __version__
+    from sim.abm.model import run
     from sim.outputs import metrics
     from sim.scenario.build import build_scenario
-    from sim.abm.model import run
     from sim.sweeps.store import flatten_summary, steps_columns
+    from sim.version import __version__
 
     layout = ctx.layout
     rows = {name: [] for name in layout.schema().names}
@@ -261,8 +261,8 @@ def run_chunk_ensemble(ctx: RunContext, chunk) -> ChunkResult:
     """The chunk's runs grouped by scenario shape, each group as one ensemble
     (``sim.engine.ensemble``); the rows equal :func:`run_chunk_mesa`'s. A group whose ensemble raises is
     run again one run at a time, so that each failing run is recorded with its own error."""
-    from sim.scenario.build import build_scenario
     from sim.engine.ensemble import shape_key
+    from sim.scenario.build import build_scenario
 
     out = _Collected()
     groups: dict[tuple, list] = {}
@@ -437,8 +437,8 @@ def _warm_up(sample=None) -> None:
     sweep), also run it once as an ensemble, which loads the compiled kernels from Numba's cache
     (about 0.1 s). Done in the main process before forking (``prepare``), while the design is
     drawn elsewhere: the workers inherit it all rather than each doing it first."""
-    from sim.engine import ensemble  # noqa: F401 - Numba and the kernels
     from sim.abm import model  # noqa: F401 - Numba and the kernels
+    from sim.engine import ensemble  # noqa: F401 - Numba and the kernels
 
     try:
         from numba.core.registry import cpu_target
@@ -558,7 +558,9 @@ class LocalExecutor(Executor):
             # no walks over the parent's objects, no copy-on-write of their pages)
             gc.freeze()
         elif mp.get_start_method() == "forkserver":
-            mp.set_forkserver_preload(["sim.sweeps.executors", "sim.abm.model", "sim.scenario.build"])
+            mp.set_forkserver_preload(
+                ["sim.sweeps.executors", "sim.abm.model", "sim.scenario.build"]
+            )
         self.method = mp.get_start_method()
         self.pool = ProcessPoolExecutor(
             max_workers=self.workers, mp_context=mp, initializer=_init_worker, initargs=(ctx,)

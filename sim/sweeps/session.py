@@ -720,8 +720,6 @@ def sweep_from_overrides(
         with open_dict(cfg):
             del cfg["hydra"]
         unresolved = OmegaConf.to_container(cfg, resolve=False)
-        configs = scenario_configs(
-            unresolved, choice, overrides, lambda o: compose("sweep", o)
-        )
+        configs = scenario_configs(unresolved, choice, overrides, lambda o: compose("sweep", o))
         sweep_config = OmegaConf.to_container(cfg, resolve=True)
     return run_sweep(sweep_config, configs, out_dir, overrides, executor)

@@ -16,8 +16,6 @@ in a results part or in failures.parquet; a resumed sweep runs only the others, 
 appears exactly once.
 """
 
-import json
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -225,7 +223,12 @@ def ensemble_columns(record, scenario, layout: Layout) -> tuple[dict, dict]:
     column for (as :func:`flatten_summary` raises for them)."""
     import numpy as np
 
-    from sim.outputs.metrics import agent_escalations, balance_broken_steps, event_escalations, hedge_and_tilt
+    from sim.outputs.metrics import (
+        agent_escalations,
+        balance_broken_steps,
+        event_escalations,
+        hedge_and_tilt,
+    )
 
     runs = record.stance.shape[0]
     own = list(scenario.structure.codes)
