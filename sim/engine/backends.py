@@ -241,14 +241,7 @@ def scenario_params(scenario) -> KernelParams:
     needs of a scenario (no backend)."""
     cache = _cache(scenario)
     if "params" not in cache:
-        cache["params"] = kernel_params(
-            scenario.structure,
-            scenario.alternatives(),
-            scenario.table,
-            scenario.dynamics,
-            scenario.decision,
-            scenario.anticipations(),
-        )
+        cache["params"] = kernel_params(*_parts(scenario, scenario.alternatives()))
     return cache["params"]
 
 
@@ -257,15 +250,11 @@ def compiled(scenario, backend: str = "numba") -> tuple:
     cache = _cache(scenario)
     if backend not in cache:
         alts = scenario.alternatives()
-        cache[backend] = (
-            alts,
-            BACKENDS[backend](
-                scenario.structure,
-                alts,
-                scenario.table,
-                scenario.dynamics,
-                scenario.decision,
-                scenario.anticipations(),
-            ),
-        )
+        cache[backend] = (alts, BACKENDS[backend](*_parts(scenario, alts)))
     return cache[backend]
+
+
+def _parts(scenario, alts) -> tuple:
+    """What a backend and the kernels' constants are built from, in their argument order."""
+    s = scenario
+    return (s.structure, alts, s.table, s.dynamics, s.decision, s.anticipations())
