@@ -43,9 +43,8 @@ def block_arguments(inputs: list[tuple], params: list) -> tuple[list, list]:
     for (aff, base, griev, stocks, pris, link, oil, oil_p, counts, step), p in zip(
         inputs, params, strict=True
     ):
-        available, d_aff, d_stk, costs, _, _ = kernels.decide(
-            aff, base, griev, stocks, pris, link, oil, oil_p, counts, step, *p
-        )
+        world = (aff, base, griev, stocks, pris, link, oil, oil_p)
+        available, d_aff, d_stk, costs, _, _ = kernels.decide(world, counts, step, tuple(p))
         belief = kernels.beliefs(counts, available, p.prior_weight)
         per_run.append(
             (

@@ -11,8 +11,7 @@ import numpy as np
 
 from sim.abm.agents import StateAgent
 from sim.core.world import WorldState
-from sim.engine import kernels
-from sim.engine.backends import compiled
+from sim.engine.backends import acts_arrays, compiled
 from sim.scenario.build import RunSpec
 
 
@@ -23,7 +22,7 @@ class EventContext:
 
     index: dict  # actor code -> index
     actions: dict  # action name -> index in the catalogue
-    params: object  # backends.KernelParams
+    backend: object  # backends.NumpyBackend or NumbaBackend
     rng: np.random.Generator
 
     def uniform(self) -> float:
@@ -32,27 +31,10 @@ class EventContext:
 
     def act(self, world, acts):
         """Apply acts ``[(actor, action_name, target), ...]``, all computed on the same world
-        (with ``kernels.alternative_effects``, the compiled ``actions.act_effects``)."""
-        actor, action, target = acts_arrays(acts, self.actions)
-        d_aff, d_stk = kernels.alternative_effects(
-            world.affinity,
-            world.baseline,
-            actor,
-            action,
-            target,
-            np.full(len(acts), -1),
-            *self.params.effect_args(),
-        )
+        (by the run's backend: ``actions.act_effects`` or its compiled ``kernels.act``)."""
+        d_aff, d_stk = self.backend.act(world, acts_arrays(acts, self.actions))
         world.affinity += d_aff.sum(axis=0)
         world.stocks += d_stk.sum(axis=0)
-
-
-def acts_arrays(acts, action_index: dict) -> tuple:
-    """Actor, action and target columns of ``[(actor, action_name, target), ...]``."""
-    actor = np.array([a for a, _, _ in acts], dtype=np.int64)
-    action = np.array([action_index[name] for _, name, _ in acts], dtype=np.int64)
-    target = np.array([x for _, _, x in acts], dtype=np.int64)
-    return actor, action, target
 
 
 class Record:
@@ -82,7 +64,7 @@ class BalanceModel(mesa.Model):
         self.alts, self.backend = compiled(s, backend)
         width = self.alts.shape[1]
         self.world = WorldState.initial(s.structure)
-        self.context = EventContext(s.structure.index, s.table.index, self.backend.params, self.rng)
+        self.context = EventContext(s.structure.index, s.table.index, self.backend, self.rng)
         self.events_at: dict[int, list] = {}
         for event in s.events:
             self.events_at.setdefault(event.step, []).append(event)

@@ -51,6 +51,22 @@ class NumpyBackend:
         probabilities = self.rule(components.sum(axis=-1), available, self.lam)
         return available, d_aff, d_stk, costs, components, probabilities
 
+    def act(self, world, acts):
+        """The effects of acts ``(actor, action, target)`` (each (k,)) on the world: d_aff
+        (k, n, n) and d_stk (k, n, 3)."""
+        actor, action, target = acts
+        target2 = np.full(len(actor), -1)
+        return act_effects(
+            world.affinity,
+            world.baseline,
+            actor,
+            action,
+            target,
+            target2,
+            self.table,
+            self.dynamics,
+        )
+
     def draw(self, probabilities, u):
         return np.array([sample(row, x) for row, x in zip(probabilities, u, strict=True)])
 
@@ -120,13 +136,16 @@ class KernelParams(NamedTuple):
     best_response: bool
 
     def effect_args(self) -> tuple:
-        """The arguments of ``kernels.alternative_effects`` after the acts: the catalogue's
-        columns (``ActionTable.effect_arrays``) and ``Dynamics.effect_params``."""
+        """The constants ``kernels.act`` takes (its ``effect_params``, the arguments of
+        ``kernels.alternative_effects`` after the acts): the catalogue's columns
+        (``ActionTable.effect_arrays``) and ``Dynamics.effect_params``."""
         return tuple(getattr(self, name) for name in EFFECT_FIELDS)
 
     def advance_args(self) -> tuple:
-        """The payoff arguments of ``kernels.advance`` after the oil deviation."""
+        """The constants ``kernels.advance`` takes (its ``params``)."""
         return (
+            self.stock_decay,
+            self.rho,
             self.salience,
             self.trade_share,
             self.standing_share,
@@ -191,40 +210,51 @@ def kernel_params(structure, alts, table, dynamics, decision, anticipations) -> 
 class NumbaBackend(NumpyBackend):
     """The same numbers from ``kernels``: what the model runs by default."""
 
+    def __init__(self, *parts):
+        super().__init__(*parts)
+        p = self.params
+        self.args = (
+            tuple(p),
+            p.advance_args(),
+            p.effect_args(),
+        )  # plain tuples: see kernels.decide
+
     def decide(self, world, step, counts):
-        return kernels.decide(
-            world.affinity,
-            world.baseline,
-            world.grievance,
-            world.stocks,
-            world.prisoner,
-            world.linkage_cost,
-            float(world.oil_deviation),
-            float(world.oil_persistence),
-            counts,
-            step,
-            *self.params,
-        )
+        return kernels.decide(world_args(world), counts, step, self.args[0])
+
+    def act(self, world, acts):
+        return kernels.act(world.affinity, world.baseline, acts, self.args[2])
 
     def draw(self, probabilities, u):
         return kernels.draw(probabilities, u)
 
     def advance(self, world, d_aff, d_stk, choice, costs):
-        p = self.params
-        return kernels.advance(
-            world.affinity,
-            world.baseline,
-            world.grievance,
-            world.stocks,
-            p.stock_decay,
-            p.rho,
-            d_aff,
-            d_stk,
-            choice,
-            costs,
-            float(world.oil_deviation),
-            *p.advance_args(),
-        )
+        w = (world.affinity, world.baseline, world.grievance, world.stocks)
+        acts = (d_aff, d_stk, choice, costs)
+        return kernels.advance(w, acts, float(world.oil_deviation), self.args[1])
+
+
+def acts_arrays(acts, action_index: dict) -> tuple:
+    """Actor, action and target columns of ``[(actor, action_name, target), ...]``."""
+    actor = np.array([a for a, _, _ in acts], dtype=np.int64)
+    action = np.array([action_index[name] for _, name, _ in acts], dtype=np.int64)
+    target = np.array([x for _, _, x in acts], dtype=np.int64)
+    return actor, action, target
+
+
+def world_args(world) -> tuple:
+    """The world as ``kernels.decide`` takes it: affinity, baseline, grievance (n, n), stocks
+    (n, 3), prisoner (n, n), linkage cost (n,), oil deviation and persistence."""
+    return (
+        world.affinity,
+        world.baseline,
+        world.grievance,
+        world.stocks,
+        world.prisoner,
+        world.linkage_cost,
+        float(world.oil_deviation),
+        float(world.oil_persistence),
+    )
 
 
 BACKENDS = {"numpy": NumpyBackend, "numba": NumbaBackend}

@@ -21,11 +21,10 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.random.bit_generator import ISeedSequence
 
-from sim.abm.model import acts_arrays
 from sim.core.expectations import discount_weights, stock_decay
 from sim.core.world import WorldState, blend_salience
 from sim.engine import ensemble_kernels
-from sim.engine.backends import KernelParams, scenario_params
+from sim.engine.backends import KernelParams, acts_arrays, scenario_params
 from sim.scenario.build import Reuse, RunSpec
 
 # KernelParams fields fixed by the catalogue and the events (equal across a group, not stacked)
@@ -308,11 +307,11 @@ class EnsembleContext:
         return self.uniforms.take(1)[:, 0]
 
     def act(self, world, acts):
-        actor, action, target = acts_arrays(acts, self.actions)
         ensemble_kernels.act_many(
-            world.affinity, world.baseline, world.stocks, actor, action, target,
-            *self.params.effect_args(),
-        )  # fmt: skip
+            (world.affinity, world.baseline, world.stocks),
+            acts_arrays(acts, self.actions),
+            self.params.effect_args(),
+        )
 
 
 @dataclass
@@ -331,6 +330,23 @@ def _runs(x, runs: int) -> np.ndarray:
     """An oil field set by an event to one number for every run, as an array (R,) again."""
     x = np.asarray(x, dtype=float)
     return x if x.shape == (runs,) else np.full(runs, float(x))
+
+
+def world_args(world) -> tuple:
+    """The stacked world as ``ensemble_kernels.step_many`` takes it: affinity, baseline,
+    grievance (R, n, n), stocks (R, n, 3), prisoner (R, n, n), linkage cost and persistence
+    (R, n), oil deviation and persistence (R,)."""
+    return (
+        world.affinity,
+        world.baseline,
+        world.grievance,
+        world.stocks,
+        world.prisoner,
+        world.linkage_cost,
+        world.linkage_persistence,
+        world.oil_deviation,
+        world.oil_persistence,
+    )
 
 
 def run_ensemble(scenarios: list[RunSpec]) -> EnsembleRecord:
@@ -357,32 +373,15 @@ def run_ensemble(scenarios: list[RunSpec]) -> EnsembleRecord:
         choice=np.zeros((runs, steps, n), dtype=np.int64),
         probability=np.zeros((runs, steps, n)),
     )
+    record = (affinity, rec.payoffs, rec.utility, rec.choice, rec.probability)
+    flat = tuple(params)  # a plain tuple: see kernels.decide
     for t in range(1, steps + 1):
         for event in events_at.get(t, ()):
             event.apply(world, ctx)
         world.oil_deviation = _runs(world.oil_deviation, runs)
         world.oil_persistence = _runs(world.oil_persistence, runs)
         ensemble_kernels.step_many(
-            t,
-            BLOCK,
-            world.affinity,
-            world.baseline,
-            world.grievance,
-            world.stocks,
-            world.prisoner,
-            world.linkage_cost,
-            world.linkage_persistence,
-            world.oil_deviation,
-            world.oil_persistence,
-            counts,
-            uniforms.take(n),
-            releases,
-            affinity,
-            rec.payoffs,
-            rec.utility,
-            rec.choice,
-            rec.probability,
-            *params,
+            t, BLOCK, world_args(world), counts, uniforms.take(n), releases, record, flat
         )
     rec.stance = np.tanh(affinity)  # as WorldState.stance, after the run
     return rec

@@ -259,7 +259,7 @@ def evaluate_block(
 
 
 @njit(cache=True)
-def act_many(
+def _act_many(
     aff,
     base,
     stocks,
@@ -311,7 +311,7 @@ def act_many(
 
 
 @njit(cache=True)
-def step_many(
+def _step_many(
     step,
     block,
     aff,
@@ -525,3 +525,26 @@ def step_many(
                     rec_affinity[r, k, i, j] = new_aff[i, j]
             oil_deviation[r] *= oil_persistence[r]
             linkage_cost[r] *= linkage_persistence[r]
+
+
+# Entry points: what Python calls, with their arguments in plain tuples, handed on unpacked to
+# the flat-argument functions above (see the note before ``kernels.decide``).
+
+
+@njit(cache=True)
+def step_many(step, block, world, counts, u, releases, record, params):
+    """:func:`_step_many` of every run: ``world`` is ``ensemble.world_args`` (9 stacked
+    fields), ``counts`` (R, n, A), ``u`` (R, n), ``releases`` (n, A), ``record`` the ``rec_*``
+    arrays (affinity, payoffs, utility, choice, probability), ``params`` the stacked
+    ``backends.KernelParams`` as a plain tuple."""
+    _step_many(step, block, *world, counts, u, releases, *record, *params)
+
+
+@njit(cache=True)
+def act_many(world, acts, effect_params):
+    """:func:`_act_many`: ``world`` is (affinity, baseline, stocks) (R, ...), ``acts`` is
+    (actor, action, target) (each (k,)), ``effect_params`` the stacked
+    ``backends.KernelParams.effect_args()``."""
+    aff, base, stocks = world
+    actor, action, target = acts
+    _act_many(aff, base, stocks, actor, action, target, *effect_params)
