@@ -24,6 +24,7 @@ import numpy as np
 
 from sim.abm.agents import StateAgent
 from sim.core.decisions import RULES, fictitious_beliefs, sample
+from sim.core.qre import logit_qre, normal_form_values
 from sim.scenario.game import ROLES, GameSpec, build_game  # noqa: F401 - build_game: re-exported
 from sim.version import __version__
 
@@ -66,7 +67,12 @@ class GameModel(mesa.Model):
         self.available[1, :n] = True
         self.counts = np.zeros((2, width))  # how often each player took each of its actions
         self.precision = g.decision.lam * np.array(g.rationality, dtype=float)
-        self.rule = RULES[g.decision.rule]
+        self.qre = None  # under decision=qre, the stage game's logit QRE (the same every step)
+        if g.decision.rule == "qre":
+            profile = np.stack([self.row_payoff, self.col_payoff])  # (2, m, n)
+            values = normal_form_values(profile)
+            self.qre = logit_qre(values, self.available, self.precision)
+        self.rule = RULES.get(g.decision.rule)
         self.prior_weight = g.decision.prior_weight
         # all uniforms are drawn from the model's rng up front (a run of T steps uses the first T
         # rows, so a longer run with the same seed extends a shorter one)
@@ -86,10 +92,16 @@ class GameModel(mesa.Model):
         t = self.step_number
         k = t - 1
         # beliefs[p] is the mixed strategy the opponent expects of player p (zero off its actions)
-        beliefs = fictitious_beliefs(self.counts, self.available, self.prior_weight)
+        # (under qre, each expects the other to play its part of the equilibrium)
+        if self.qre is None:
+            beliefs = fictitious_beliefs(self.counts, self.available, self.prior_weight)
+        else:
+            beliefs = self.qre
         # expected payoff of each of a player's actions against its belief about the opponent
         values = np.matmul(self._stacked, beliefs[::-1, :, None])[:, :, 0]
-        probabilities = self.rule(values, self.available, self.precision)
+        probabilities = self.qre
+        if probabilities is None:
+            probabilities = self.rule(values, self.available, self.precision)
         u = self._uniforms[k]
         row, col = self.players
         i = row.choose(sample(probabilities[0], u[0]))

@@ -24,7 +24,9 @@ def best_response(values, available, lam=None):
     return p
 
 
-RULES = {"logit": logit, "best_response": best_response}
+RULES = {"logit": logit, "best_response": best_response}  # responses to beliefs
+EQUILIBRIUM_RULES = ("qre",)  # each step's logit QRE of the stage game (``sim.core.qre``)
+RULE_NAMES = (*RULES, *EQUILIBRIUM_RULES)
 
 
 def sample(probabilities_row, u: float) -> int:

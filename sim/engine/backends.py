@@ -13,6 +13,7 @@ from sim.core import payoffs
 from sim.core.actions import act_effects, availability
 from sim.core.decisions import RULES, fictitious_beliefs, sample
 from sim.core.expectations import Evaluator, catalogue_arrays, discount_weights, stock_decay
+from sim.core.qre import logit_qre
 from sim.engine import kernels
 
 
@@ -31,7 +32,8 @@ class NumpyBackend:
             alts.target2.ravel(),
         )
         self.evaluator = Evaluator(structure, alts, table, dynamics, decision, anticipations)
-        self.rule = RULES[decision.rule]
+        self.qre = decision.rule == "qre"
+        self.rule = None if self.qre else RULES[decision.rule]
         self.lam = decision.lam * structure.rationality
         self.params_now = structure.payoff_params()
         self.params = kernel_params(structure, alts, table, dynamics, decision, anticipations)
@@ -47,7 +49,16 @@ class NumpyBackend:
         d_aff, d_stk = d_aff.reshape(n, width, n, n), d_stk.reshape(n, width, n, 3)
         belief = fictitious_beliefs(counts, available, self.decision.prior_weight)
         costs = self.evaluator.costs(world)
-        components = self.evaluator.evaluate(world, step, d_aff, d_stk, belief, costs)
+        evaluate = self.evaluator.evaluate
+        if self.qre:  # the others play the stage game's QRE, not their past frequencies
+
+            def values(p):
+                return evaluate(world, step, d_aff, d_stk, p, costs).sum(axis=-1)
+
+            belief = logit_qre(values, available, self.lam)
+        components = evaluate(world, step, d_aff, d_stk, belief, costs)
+        if self.qre:
+            return available, d_aff, d_stk, costs, components, belief
         probabilities = self.rule(components.sum(axis=-1), available, self.lam)
         return available, d_aff, d_stk, costs, components, probabilities
 
@@ -220,7 +231,19 @@ class NumbaBackend(NumpyBackend):
         )  # plain tuples: see kernels.decide
 
     def decide(self, world, step, counts):
-        return kernels.decide(world_args(world), counts, step, self.args[0])
+        w, params = world_args(world), self.args[0]
+        out = kernels.decide(w, counts, step, params)
+        if not self.qre:
+            return out
+        available, d_aff, d_stk, costs, _, _ = out
+        acts = (d_aff, d_stk, costs, available)
+
+        def values(p):
+            return kernels.expected(w, acts, p, step, params).sum(axis=2)
+
+        p = logit_qre(values, available, self.lam)
+        components = kernels.expected(w, acts, p, step, params)
+        return available, d_aff, d_stk, costs, components, p
 
     def act(self, world, acts):
         return kernels.act(world.affinity, world.baseline, acts, self.args[2])

@@ -49,6 +49,14 @@ SHARED = frozenset(
 )
 
 
+RULES = ("logit", "best_response")  # the rules the ensemble kernels compute
+
+
+def supports(scenario: RunSpec) -> bool:
+    """Whether the ensemble can run the scenario (else it runs through the Mesa model)."""
+    return scenario.decision.rule in RULES
+
+
 def shape_key(scenario: RunSpec) -> tuple:
     """Runs with equal keys can share an ensemble: same actors, catalogue structure, calendar,
     events (every field), decision rule and horizon, and balancer."""

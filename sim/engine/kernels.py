@@ -916,6 +916,76 @@ def _decide(
     return available, d_aff, d_stk, costs, components, probabilities
 
 
+@njit(cache=True)
+def _expected(
+    aff,
+    base,
+    grievance,
+    stocks,
+    prisoner,
+    linkage_cost,
+    oil_deviation,
+    oil_persistence,
+    d_aff,
+    d_stk,
+    costs,
+    available,
+    belief,
+    step,
+    prior_weight,
+    alt_actor,
+    alt_action,
+    alt_target,
+    alt_target2,
+    valid,
+    effect,
+    kind,
+    visibility,
+    prestige_self,
+    prestige_target,
+    damage_target,
+    sanction_target,
+    pair_goldstein,
+    party_share,
+    requires,
+    min_crisis,
+    alpha,
+    self_shift,
+    heider,
+    attribution,
+    static_cost,
+    goldstein_other,
+    target_or_self,
+    expression,
+    stock_decay,
+    rho,
+    discount,
+    keeps_grievance,
+    salience,
+    trade_share,
+    standing_share,
+    oil_exposure,
+    threat_aversion,
+    weights,
+    ant_step,
+    ant_state,
+    ant_bias,
+    ant_slope,
+    ant_shift,
+    lam,
+    best_response,
+):
+    """The weighted expected-utility components (n, A, 3) of every alternative against
+    ``belief`` (n, A): ``evaluate`` with the arguments of :func:`_decide`. Flat arguments:
+    :func:`expected` is what Python calls."""
+    return evaluate(
+        aff, base, grievance, stocks, stock_decay, oil_deviation, oil_persistence, d_aff, d_stk,
+        belief, costs, rho, discount, keeps_grievance, salience, trade_share, standing_share,
+        oil_exposure, threat_aversion, weights, ant_step - step, ant_state, ant_bias, ant_slope,
+        ant_shift, available,
+    )  # fmt: skip
+
+
 # Entry points: what Python calls. Each takes its arguments in a few plain tuples (a NamedTuple
 # costs Numba's dispatcher about 2 us more a call to type) and hands them on, unpacked, to the
 # flat-argument function above; inside compiled code the arrays travel as separate arguments,
@@ -955,3 +1025,12 @@ def act(aff, base, acts, effect_params):
     actor, action, target = acts
     target2 = np.full(actor.shape[0], -1, dtype=np.int64)
     return alternative_effects(aff, base, actor, action, target, target2, *effect_params)
+
+
+@njit(cache=True)
+def expected(world, acts, belief, step, params):
+    """The weighted expected-utility components (n, A, 3) of every alternative against the
+    others' mixed strategies ``belief`` (n, A), as :func:`decide` computes them: what the
+    ``qre`` rule iterates on.
+    ``acts`` is (d_aff, d_stk, costs, available) as :func:`decide` returned them."""
+    return _expected(*world, *acts, belief, step, *params)

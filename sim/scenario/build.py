@@ -266,12 +266,12 @@ def _dynamics(cfg) -> Dynamics:
 
 
 def parse_decision(cfg) -> Decision:
-    from sim.core.decisions import RULES
+    from sim.core.decisions import RULE_NAMES
 
     d = _mapping("decision", cfg.get("decision"))
-    if d.get("rule") not in RULES:
+    if d.get("rule") not in RULE_NAMES:
         raise ConfigError(
-            "decision.rule", d.get("rule"), f"unknown rule (known: {', '.join(RULES)})"
+            "decision.rule", d.get("rule"), f"unknown rule (known: {', '.join(RULE_NAMES)})"
         )
     horizon = d.get("horizon", 0)
     if isinstance(horizon, bool) or not isinstance(horizon, int) or not 0 <= horizon <= 52:

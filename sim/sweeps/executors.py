@@ -308,24 +308,32 @@ class _Collected:
         return _chunk_result(ctx, self.runs, self.tables, self.failures, self.steps)
 
 
+def _run_alone(ctx: RunContext, members: list, out: _Collected) -> None:
+    """A group's runs one at a time through the Mesa model."""
+    alone = run_chunk_mesa(ctx, [(m.index, m.values) for m in members])
+    out.tables.append(alone.table)
+    out.failures.extend(alone.failures)
+    if ctx.collect_steps:
+        out.steps.append(alone.steps.to_pydict())
+    out.runs += alone.runs
+
+
 def _run_group(ctx: RunContext, members: list, out: _Collected) -> None:
     """One ensemble of runs of one shape; each through the Mesa model if the ensemble raises."""
-    from sim.engine.ensemble import run_ensemble
+    from sim.engine.ensemble import run_ensemble, supports
     from sim.sweeps.store import ensemble_columns
 
     scenarios = [m.scenario for m in members]
+    if not supports(scenarios[0]):  # the group's rule (qre) runs through the Mesa model
+        _run_alone(ctx, members, out)
+        return
     try:
         record = run_ensemble(scenarios)
         columns, errors = ensemble_columns(record, scenarios[0], ctx.layout)
     except Exception as error:  # noqa: BLE001
         if _interrupted(error):
             raise KeyboardInterrupt from error
-        alone = run_chunk_mesa(ctx, [(m.index, m.values) for m in members])
-        out.tables.append(alone.table)
-        out.failures.extend(alone.failures)
-        if ctx.collect_steps:
-            out.steps.append(alone.steps.to_pydict())
-        out.runs += alone.runs
+        _run_alone(ctx, members, out)
         return
     for r in sorted(errors):
         m = members[r]
