@@ -42,6 +42,8 @@ def dynamics(**kw):
         theatre_weight=0.5,
         attribution=1.0,
         expression=5.0,
+        balance_rate=0.02,
+        reciprocity=0.02,
     )
     base.update(kw)
     assert set(base) == set(DYNAMICS_RANGES)

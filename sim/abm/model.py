@@ -10,7 +10,7 @@ import mesa
 import numpy as np
 
 from sim.abm.agents import StateAgent
-from sim.core.world import WorldState
+from sim.core.world import WorldState, random_affinity
 from sim.engine.backends import acts_arrays, compiled
 from sim.scenario.build import RunSpec
 
@@ -64,6 +64,9 @@ class BalanceModel(mesa.Model):
         self.alts, self.backend = compiled(s, backend)
         width = self.alts.shape[1]
         self.world = WorldState.initial(s.structure)
+        if s.random_stances > 0:  # drawn first from the run's seed, before any step's draws
+            z = random_affinity(self.rng, n, s.random_stances)
+            self.world.affinity, self.world.baseline = z, z.copy()
         self.context = EventContext(s.structure.index, s.table.index, self.backend, self.rng)
         self.events_at: dict[int, list] = {}
         for event in s.events:

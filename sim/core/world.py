@@ -21,6 +21,13 @@ def affinity(stance):
     return np.arctanh(np.clip(stance, -STANCE_LIMIT, STANCE_LIMIT))
 
 
+def random_affinity(rng, n: int, spread: float) -> np.ndarray:
+    """Latent affinities (n, n) of stances drawn uniformly in [-spread, spread] for every
+    ordered pair (so relations start asymmetric), zero on the diagonal."""
+    stance = rng.uniform(-spread, spread, size=(n, n)) * (1.0 - np.eye(n))
+    return affinity(stance)
+
+
 class PayoffParams(NamedTuple):
     """Per-actor rows of the payoff functions, shaped to broadcast against stance rows."""
 

@@ -11,6 +11,7 @@ import numpy as np
 
 from sim.core import payoffs
 from sim.core.actions import act_effects, availability
+from sim.core.balance import balance_drift
 from sim.core.decisions import RULES, fictitious_beliefs, sample
 from sim.core.expectations import Evaluator, catalogue_arrays, discount_weights, stock_decay
 from sim.core.qre import logit_qre
@@ -89,6 +90,7 @@ class NumpyBackend:
         rows = np.arange(len(choice))
         decay = np.array([d.prestige_decay, d.damage_decay, 1.0])
         affinity = world.baseline + d.relaxation * (world.affinity - world.baseline)
+        affinity += balance_drift(np.tanh(world.affinity), d.balance_rate, d.reciprocity)
         affinity += d_aff[rows, choice].sum(axis=0) - world.grievance
         stocks = decay * world.stocks + d_stk[rows, choice].sum(axis=0)
         s = np.tanh(affinity)
@@ -145,6 +147,8 @@ class KernelParams(NamedTuple):
     ant_shift: np.ndarray  # (E, n)
     lam: np.ndarray  # (n,) decision.lam * rationality
     best_response: bool
+    balance_rate: float  # Dynamics: structural balance and reciprocity (sim.core.balance)
+    reciprocity: float
 
     def effect_args(self) -> tuple:
         """The constants ``kernels.act`` takes (its ``effect_params``, the arguments of
@@ -157,6 +161,8 @@ class KernelParams(NamedTuple):
         return (
             self.stock_decay,
             self.rho,
+            self.balance_rate,
+            self.reciprocity,
             self.salience,
             self.trade_share,
             self.standing_share,
@@ -215,6 +221,8 @@ def kernel_params(structure, alts, table, dynamics, decision, anticipations) -> 
         shifts,
         np.asarray(decision.lam * structure.rationality, dtype=float),
         decision.rule == "best_response",
+        float(d.balance_rate),
+        float(d.reciprocity),
     )
 
 

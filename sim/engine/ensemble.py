@@ -54,7 +54,7 @@ RULES = ("logit", "best_response")  # the rules the ensemble kernels compute
 
 def supports(scenario: RunSpec) -> bool:
     """Whether the ensemble can run the scenario (else it runs through the Mesa model)."""
-    return scenario.decision.rule in RULES
+    return scenario.decision.rule in RULES and scenario.random_stances == 0
 
 
 def shape_key(scenario: RunSpec) -> tuple:
@@ -117,6 +117,8 @@ def ensemble_params(scenarios: list[RunSpec]) -> KernelParams:
         expression=_floats(d.expression for d in dynamics),
         stock_decay=_per_object(dynamics, stock_decay),
         rho=_floats(d.relaxation for d in dynamics),
+        balance_rate=_floats(d.balance_rate for d in dynamics),
+        reciprocity=_floats(d.reciprocity for d in dynamics),
         discount=_per_object(decisions, discount_weights),
         salience=_salience(structures),
         trade_share=along_runs([s.trade_share for s in structures], float),

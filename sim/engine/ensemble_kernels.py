@@ -373,6 +373,8 @@ def _step_many(
     ant_shift,
     lam,
     best_response,
+    balance_rate,
+    reciprocity,
 ):
     """``model.BalanceModel.step`` after the events, for every run: decide, draw (``u``: the
     runs' uniforms, (R, n)), advance, close released cases, count the choices, let oil and
@@ -495,6 +497,8 @@ def _step_many(
                 stocks[r],
                 stock_decay[r],
                 rho[r],
+                balance_rate[r],
+                reciprocity[r],
                 d_aff[lane],
                 d_stk[lane],
                 choice,

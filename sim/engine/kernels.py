@@ -682,6 +682,8 @@ def _advance(
     stocks,
     stock_decay,
     rho,
+    balance_rate,
+    reciprocity,
     d_aff,
     d_stk,
     choice,
@@ -712,6 +714,8 @@ def _advance(
         stocks,
         stock_decay,
         rho,
+        balance_rate,
+        reciprocity,
         d_aff,
         d_stk,
         choice,
@@ -728,6 +732,28 @@ def _advance(
 
 
 @njit(cache=True)
+def balance_drift(aff, rate, reciprocity):
+    """As ``balance.balance_drift`` of the stances tanh(aff) (n, n)."""
+    n = aff.shape[0]
+    out = np.zeros((n, n))
+    if rate == 0.0 and reciprocity == 0.0:
+        return out
+    s = np.tanh(aff)
+    for p in range(n):
+        s[p, p] = 0.0
+    third = max(n - 2, 1)
+    for p in range(n):
+        for q in range(n):
+            if p == q:
+                continue
+            pull = 0.0
+            for k in range(n):
+                pull += s[p, k] * s[k, q]
+            out[p, q] = rate * (pull / third) + reciprocity * (s[q, p] - s[p, q])
+    return out
+
+
+@njit(cache=True)
 def write_advance(
     new_aff,
     new_stk,
@@ -739,6 +765,8 @@ def write_advance(
     stocks,
     stock_decay,
     rho,
+    balance_rate,
+    reciprocity,
     d_aff,
     d_stk,
     choice,
@@ -755,9 +783,11 @@ def write_advance(
     (n, 3) and ``utility`` (n,); the world's arrays may be the new ones (an ensemble advances
     in place: each element is read before it is written)."""
     n = aff.shape[0]
+    drift = balance_drift(aff, balance_rate, reciprocity)  # before aff is written over
     for p in range(n):
         for q in range(n):
-            new_aff[p, q] = base[p, q] + rho * (aff[p, q] - base[p, q]) - grievance[p, q]
+            relaxed = base[p, q] + rho * (aff[p, q] - base[p, q])
+            new_aff[p, q] = relaxed + drift[p, q] - grievance[p, q]
         for c in range(3):
             new_stk[p, c] = stocks[p, c] * stock_decay[c]
     for i in range(n):
@@ -838,6 +868,8 @@ def _decide(
     ant_shift,
     lam,
     best_response,
+    balance_rate,
+    reciprocity,
 ):
     """One step's decision numbers in a single compiled call (see ``backends.NumpyBackend``;
     the arguments after ``step`` are the fields of ``backends.KernelParams``). Flat arguments:
@@ -974,6 +1006,8 @@ def _expected(
     ant_shift,
     lam,
     best_response,
+    balance_rate,
+    reciprocity,
 ):
     """The weighted expected-utility components (n, A, 3) of every alternative against
     ``belief`` (n, A): ``evaluate`` with the arguments of :func:`_decide`. Flat arguments:
@@ -1010,10 +1044,21 @@ def advance(world, acts, oil_deviation, params):
     costs) of this step; ``params`` is ``backends.KernelParams.advance_args()``."""
     aff, base, grievance, stocks = world
     d_aff, d_stk, choice, costs = acts
-    stock_decay, rho, salience, trade, standing, oil_exposure, threat, weights = params
+    (
+        stock_decay,
+        rho,
+        balance_rate,
+        reciprocity,
+        salience,
+        trade,
+        standing,
+        oil_exposure,
+        threat,
+        weights,
+    ) = params
     return _advance(
-        aff, base, grievance, stocks, stock_decay, rho, d_aff, d_stk, choice, costs,
-        oil_deviation, salience, trade, standing, oil_exposure, threat, weights,
+        aff, base, grievance, stocks, stock_decay, rho, balance_rate, reciprocity, d_aff, d_stk,
+        choice, costs, oil_deviation, salience, trade, standing, oil_exposure, threat, weights,
     )  # fmt: skip
 
 

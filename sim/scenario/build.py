@@ -21,7 +21,9 @@ from sim.errors import ConfigError
 
 WEIGHT_KEYS = ("security", "economic", "prestige")
 # `parameters`: free values a scenario file can interpolate into its events (${scenario.parameters.x})
-SCENARIO_KEYS = ("name", "description", "start", "end", "step_days", "events", "parameters")
+SCENARIO_KEYS = (
+    "name", "description", "start", "end", "step_days", "events", "parameters", "random_stances",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,8 @@ class Dynamics:
     theatre_weight: float
     attribution: float
     expression: float
+    balance_rate: float
+    reciprocity: float
 
     def effect_params(self) -> tuple:
         """The scalars ``kernels.alternative_effects`` reads, in its argument order."""
@@ -74,6 +78,8 @@ DYNAMICS_RANGES = {
     "theatre_weight": (0.0, 1.0),
     "attribution": (0.0, 1.0),
     "expression": (0.0, 100.0),
+    "balance_rate": (0.0, 1.0),
+    "reciprocity": (0.0, 1.0),
 }
 
 _DYNAMICS_CHECKS = tuple((k, f"dynamics.{k}", r) for k, r in DYNAMICS_RANGES.items())
@@ -101,6 +107,7 @@ class RunSpec(Scenario):
     events: tuple
     balancer: tuple  # (actor, rival_1, rival_2) codes
     response_window: int
+    random_stances: float = 0.0  # > 0: initial stances uniform in +-this, from the seed
 
     def anticipations(self) -> list:
         """The foreseen events (elections) the agents' look-ahead weighs."""
@@ -356,6 +363,8 @@ def build_scenario(cfg, reuse: Reuse | None = None) -> RunSpec:
     if isinstance(window, bool) or not isinstance(window, int) or window < 1:
         raise ConfigError("outputs.response_window", window, "must be a positive integer")
     base = shared.structure
+    spread = (cfg.get("scenario") or {}).get("random_stances", 0.0)
+    spread = _number("scenario.random_stances", spread, 0.0, 1.0)
     return RunSpec(
         rng=seed,
         name=shared.name,
@@ -371,6 +380,7 @@ def build_scenario(cfg, reuse: Reuse | None = None) -> RunSpec:
         events=shared.events,
         balancer=shared.balancer,
         response_window=window,
+        random_stances=spread,
     )
 
 
