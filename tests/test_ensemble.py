@@ -102,8 +102,12 @@ class _NoDesign:
 @pytest.mark.parametrize("name", SCENARIOS)
 def test_every_scenario_agrees_run_by_run(name):
     record = check_run_by_run(varied_scenarios(name))
-    # the runs really differ from one another (else agreement would prove little)
-    assert len({tuple(c.ravel()) for c in record.choice}) > RUNS // 2
+    # the runs really differ from one another (else agreement would prove little): in their
+    # choices, or (balance_only, where every state waits) in their stances
+    differ = {tuple(c.ravel()) for c in record.choice}
+    if len(differ) == 1:
+        differ = {tuple(s[-1].ravel()) for s in record.stance}
+    assert len(differ) > RUNS // 2
 
 
 @pytest.mark.parametrize("name", ["jan2020", "incumbent_loses", "syria_deconfliction"])

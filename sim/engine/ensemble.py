@@ -22,7 +22,7 @@ import numpy as np
 from numpy.random.bit_generator import ISeedSequence
 
 from sim.core.expectations import discount_weights, stock_decay
-from sim.core.world import WorldState, blend_salience
+from sim.core.world import WorldState, blend_salience, random_affinity
 from sim.engine import ensemble_kernels
 from sim.engine.backends import KernelParams, acts_arrays, scenario_params
 from sim.scenario.build import Reuse, RunSpec
@@ -54,7 +54,7 @@ RULES = ("logit", "best_response")  # the rules the ensemble kernels compute
 
 def supports(scenario: RunSpec) -> bool:
     """Whether the ensemble can run the scenario (else it runs through the Mesa model)."""
-    return scenario.decision.rule in RULES and scenario.random_stances == 0
+    return scenario.decision.rule in RULES
 
 
 def shape_key(scenario: RunSpec) -> tuple:
@@ -285,8 +285,10 @@ class Uniforms:
     """Each run's stream of uniform draws, taken in blocks for all runs at once; a run's k-th
     draw is the k-th ``random()`` of ``default_rng(seed)``, as in the Mesa model."""
 
-    def __init__(self, seeds, expected: int):
+    def __init__(self, seeds, expected: int, first=None):
         self.generators = generators(seeds)
+        for r, g in enumerate(self.generators if first else ()):
+            first(r, g)  # draws a run takes before its steps' (its random initial stances)
         self.buffer = np.stack([g.random(expected) for g in self.generators])
         self.cursor = 0
 
@@ -368,7 +370,15 @@ def run_ensemble(scenarios: list[RunSpec]) -> EnsembleRecord:
     alt_action = params.alt_action
     width = alt_action.shape[1]
     world = stack_worlds(initial_worlds(sc.structure for sc in scenarios))
-    uniforms = Uniforms([sc.rng for sc in scenarios], steps * n + len(first.events))
+
+    def initial_stances(r, g):
+        spread = scenarios[r].random_stances
+        if spread > 0:  # as the Mesa model draws them, first from the run's stream
+            z = random_affinity(g, n, spread)
+            world.affinity[r], world.baseline[r] = z, z
+
+    expected = steps * n + len(first.events)
+    uniforms = Uniforms([sc.rng for sc in scenarios], expected, initial_stances)
     ctx = EnsembleContext(first.structure.index, first.table.index, params, uniforms)
     events_at: dict[int, list] = {}
     for event in first.events:
