@@ -44,6 +44,8 @@ def dynamics(**kw):
         expression=5.0,
         balance_rate=0.02,
         reciprocity=0.02,
+        harm_weight=0.01,
+        resolve=1.0,
     )
     base.update(kw)
     assert set(base) == set(DYNAMICS_RANGES)

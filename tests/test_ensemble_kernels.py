@@ -67,6 +67,7 @@ def block_arguments(inputs: list[tuple], params: list) -> tuple[list, list]:
                 p.standing_share,
                 p.oil_exposure,
                 p.threat_aversion,
+                p.harm_weight,
                 p.weights,
                 p.ant_step - step,
                 p.ant_state,
@@ -76,7 +77,7 @@ def block_arguments(inputs: list[tuple], params: list) -> tuple[list, list]:
                 available,
             )  # fmt: skip
         )
-    shared = {13, 20, 21, 22, 23, 24}  # the catalogue's and the elections' arrays
+    shared = {13, 21, 22, 23, 24, 25}  # the catalogue's and the elections' arrays
     stacked = [
         per_run[0][j] if j in shared else np.array([args[j] for args in per_run])
         for j in range(len(per_run[0]))

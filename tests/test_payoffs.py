@@ -155,10 +155,12 @@ def test_components_over_extra_axes_equals_single_states():
 
 def test_components_with_structure_payoff_params():
     # Structure computes the shares; with no theatres salience is the capability share:
-    # actor 0 of capabilities [1, 3, 1] -> salience [0, 3/4, 1/4]; standing equal -> [0, 1/2, 1/2];
-    # trade 0-1 = 2, 0-2 = 6 -> trade share [0, 1/4, 3/4].
+    # actor 0 of capabilities [1, 3, 1] -> salience [0, 3/4, 1/4]; standing 1 -> [0, 1/3, 1/3]
+    # (full recognition is three states of standing 1, not renormalised over the two present);
+    # trade 0-1 = 2, 0-2 = 6, no reference given -> trade share [0, 1/4, 3/4].
     # Actor 0, everyone at stance 0.5 toward everyone, no stocks, no oil:
-    #   security = 100 * 0.5 = 50, economic = 100 * (0.5 + 0.5) / 2 = 50, prestige = 50.
+    #   security = 100 * 0.5 = 50, economic = 100 * (0.5 + 0.5) / 2 = 50,
+    #   prestige = 100 * (1/3 + 1/3) * 0.5 = 33.33.
     structure = Structure(
         codes=("A", "B", "C"),
         names=("A", "B", "C"),
@@ -178,7 +180,7 @@ def test_components_with_structure_payoff_params():
     np.testing.assert_allclose(p.trade_share[0], [0.0, 0.25, 0.75])
     half = 0.5 * (1.0 - np.eye(3))
     got = payoffs.components(half, half.T, np.zeros((3, 3)), p, 0.0)
-    np.testing.assert_allclose(got, np.full((3, 3), 50.0), atol=1e-9)
+    np.testing.assert_allclose(got[0], [50.0, 50.0, 100.0 / 3.0], atol=1e-9)
 
 
 def test_a_structure_under_other_dynamics_equals_one_built_with_them():
@@ -323,3 +325,73 @@ def test_prestige_linear_without_loss_aversion(toward, standing, prestige_stock)
     plus = payoffs.prestige(toward, standing, prestige_stock) - prestige_stock
     minus = payoffs.prestige(-toward, standing, prestige_stock) - prestige_stock
     assert plus == pytest.approx(-minus, rel=1e-9, abs=1e-7)
+
+
+# Balance of threat, trade at stake, recognition without dilution, targets (issue 11)
+
+
+def test_strength_halves_at_one_over_harm_weight():
+    assert payoffs.strength(0.0, 0.01) == 1.0
+    assert payoffs.strength(100.0, 0.01) == pytest.approx(0.5)
+    assert payoffs.strength(300.0, 0.01) == pytest.approx(0.25)
+    assert payoffs.strength(50.0, 0.0) == 1.0  # the term off
+
+
+def test_security_counts_each_state_with_its_strength_by_hand():
+    # salience [0, 0.5, 0.5]; j=1 hostile (-0.5) and halved by 100 points of harm, j=2 friendly
+    # (0.5) and whole: 100 * (0.5 * 0.5 * 2.25 * -0.5 + 0.5 * 1 * 0.5) = -3.125
+    toward = np.array([0.0, -0.5, 0.5])
+    salience = np.array([0.0, 0.5, 0.5])
+    strong = payoffs.strength(np.array([0.0, 100.0, 0.0]), 0.01)
+    assert payoffs.security(toward, salience, TA, 0.0, strong) == pytest.approx(-3.125)
+    # a rival's loss is the actor's gain, a friend's loss its loss
+    whole = payoffs.security(toward, salience, TA, 0.0)
+    assert whole == pytest.approx(100 * (0.5 * TA * -0.5 + 0.25))
+    assert payoffs.security(toward, salience, TA, 0.0, strong) > whole
+    friend_hurt = payoffs.strength(np.array([0.0, 0.0, 100.0]), 0.01)
+    assert payoffs.security(toward, salience, TA, 0.0, friend_hurt) < whole
+
+
+def three_states(**kw):
+    fields = dict(
+        codes=("A", "B", "C"),
+        names=("A", "B", "C"),
+        capability=np.array([1.0, 3.0, 1.0]),
+        weights=np.full((3, 3), 1 / 3),
+        rationality=np.ones(3),
+        oil_exposure=np.zeros(3),
+        standing=np.ones(3),
+        trade=np.array([[0.0, 2.0, 6.0], [2.0, 0.0, 1.0], [6.0, 1.0, 0.0]]),
+        presence=np.zeros((3, 1)),
+        initial_stance=np.zeros((3, 3)),
+        threat_aversion=TA,
+        theatre_weight=0.5,
+    )
+    fields.update(kw)
+    return Structure(**fields)
+
+
+def test_trade_at_stake_is_measured_against_a_fixed_reference():
+    # A's reference 8 (its trade 2 + 6): shares [0, 1/4, 3/4]; four times the A-B trade gives
+    # [0, 1, 3/4], not the renormalised [0, 4/7, 3/7]
+    ref = np.array([8.0, 3.0, 7.0])
+    assert three_states(trade_reference=ref).trade_share[0] == pytest.approx([0.0, 0.25, 0.75])
+    more = np.array([[0.0, 8.0, 6.0], [8.0, 0.0, 1.0], [6.0, 1.0, 0.0]])
+    got = three_states(trade=more, trade_reference=ref).trade_share[0]
+    assert got == pytest.approx([0.0, 1.0, 0.75])
+
+
+def test_recognition_is_not_diluted_by_a_state_of_no_standing():
+    assert three_states().standing_share[0] == pytest.approx([0.0, 1 / 3, 1 / 3])
+
+
+def test_states_that_count_in_no_payoff_are_not_targets():
+    # C: no capability, no trade, no standing -> nobody's target; C itself targets A and B
+    s = three_states(
+        capability=np.array([1.0, 3.0, 0.0]),
+        standing=np.array([1.0, 1.0, 0.0]),
+        trade=np.array([[0.0, 2.0, 0.0], [2.0, 0.0, 0.0], [0.0, 0.0, 0.0]]),
+    )
+    np.testing.assert_array_equal(
+        s.relevant, [[False, True, False], [True, False, False], [True, True, False]]
+    )

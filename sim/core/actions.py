@@ -103,18 +103,25 @@ class Alternatives:
         return f"{name}:{codes[t]}-{codes[t2]}"
 
 
-def build_alternatives(n: int, table: ActionTable) -> Alternatives:
-    """List, for each actor, wait and every choosable action toward every valid target."""
+def build_alternatives(n: int, table: ActionTable, relevant=None) -> Alternatives:
+    """List, for each actor, wait and every choosable action toward every valid target.
+
+    ``relevant`` (n, n) bool, if given, limits each actor's targets to the states that matter to
+    it (``world.Structure.relevant``): acts toward a state that counts in none of its payoffs
+    would only copy ``wait`` and take choice probability from the alternatives that matter."""
     signature = tuple((s.name, s.target, s.event_only) for s in table.specs)
-    return _alternatives(n, signature)
+    mask = (
+        None if relevant is None else tuple(map(tuple, np.asarray(relevant, dtype=bool).tolist()))
+    )
+    return _alternatives(n, signature, mask)
 
 
 @lru_cache(maxsize=64)
-def _alternatives(n: int, signature: tuple) -> Alternatives:
+def _alternatives(n: int, signature: tuple, mask: tuple | None = None) -> Alternatives:
     names = [name for name, _, _ in signature]
     rows = []
     for i in range(n):
-        others = [j for j in range(n) if j != i]
+        others = [j for j in range(n) if j != i and (mask is None or mask[i][j])]
         alts = []
         for k, (_, target, event_only) in enumerate(signature):
             if event_only:

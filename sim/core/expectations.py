@@ -105,14 +105,22 @@ class Evaluator:
         self.target_or_self = arrays.target_or_self
         self.goldstein_other = arrays.goldstein_other
         self.expression = dynamics.expression
+        self.resolve = dynamics.resolve
+        self.harm_weight = dynamics.harm_weight
         self.idx = np.arange(n)
 
     def costs(self, world):
         """One-off costs of each alternative (n, A, 3): the catalogue's, a forgone swap, and the
-        domestic cost (negative: gain) of an act that goes against (with) the actor's own stance."""
+        domestic cost (negative: gain) of an act that goes against (with) the actor's own stance,
+        and the credibility a harmed actor regains by answering a state hostile to it."""
         cost = self.static_cost.copy()
         own = np.tanh(world.affinity[self.idx[:, None], self.target_or_self])
         cost[:, :, 2] -= self.expression * self.goldstein_other / 10.0 * own
+        hostility = np.maximum(
+            0.0, -np.tanh(world.affinity[self.target_or_self, self.idx[:, None]])
+        )
+        answer = np.maximum(0.0, -self.goldstein_other) / 10.0
+        cost[:, :, 2] -= self.resolve * world.stocks[:, 1:2] * answer * hostility
         if self.requires_prisoner.any():
             i, a = np.nonzero(self.requires_prisoner)
             cost[i, a, 2] += world.linkage_cost[i, self.alts.target[i, a]]
@@ -158,7 +166,14 @@ class Evaluator:
             )
 
         stocks_h = stk0[:, :, None, :] * self.stock_decay_h[None, None]
+        harm_h = (  # (n, A, H+1, n): each other state's damage plus sanctions
+            stk0_all[:, :, None, :, 1] * self.stock_decay_h[None, None, :, 1:2]
+            + stk0_all[:, :, None, :, 2] * self.stock_decay_h[None, None, :, 2:3]
+        )
+        strength_h = payoffs.strength(harm_h, self.harm_weight)
         oil_h = world.oil_deviation * world.oil_persistence ** np.arange(self.horizon + 1)
-        comp = payoffs.components(own_s, tow_s, stocks_h, self.params, oil_h[None, None, :])
+        comp = payoffs.components(
+            own_s, tow_s, stocks_h, self.params, oil_h[None, None, :], strength_h
+        )
         value = np.einsum("iahc,h->iac", comp, self.discount_h) - self.discount_h[0] * costs
         return self.weights[:, None, :] * value

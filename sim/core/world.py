@@ -38,6 +38,12 @@ class PayoffParams(NamedTuple):
     threat_aversion: float
 
 
+MIN_RELEVANCE = 1e-3  # a state weighing less than 0.1% in all of an actor's payoffs is not a target
+RECOGNITION_PEERS = (
+    3.0  # full recognition: three states of standing 1 (the default system's others)
+)
+
+
 def _row_shares(weights: np.ndarray) -> np.ndarray:
     """Normalise each row to sum to 1 (rows of zeros stay zero)."""
     total = weights.sum(axis=1, keepdims=True)
@@ -60,6 +66,7 @@ class Structure:
     initial_stance: np.ndarray  # (n, n), zero diagonal
     threat_aversion: float
     theatre_weight: float
+    trade_reference: np.ndarray | None = None  # (n,) bn USD; None: each actor's trade in the run
     index: dict = field(init=False)
 
     def __post_init__(self):
@@ -88,11 +95,27 @@ class Structure:
 
     @cached_property
     def trade_share(self) -> np.ndarray:
-        return _row_shares(self.trade * self.others)
+        """Trade with j over the actor's ``trade_reference``: the trade at stake, which grows
+        with the trade and is not diluted by a state the actor does not trade with."""
+        trade = self.trade * self.others
+        if self.trade_reference is None:
+            return _row_shares(trade)
+        reference = self.trade_reference[:, None]
+        return np.divide(trade, reference, out=np.zeros_like(trade), where=reference > 0)
 
     @cached_property
     def standing_share(self) -> np.ndarray:
-        return _row_shares(self.standing[None, :] * self.others)
+        """Recognition weight of j for each actor: standing over ``RECOGNITION_PEERS``, not
+        renormalised over the states present, so that a state with neutral stances changes no
+        one's prestige."""
+        return self.standing[None, :] * self.others / RECOGNITION_PEERS
+
+    @cached_property
+    def relevant(self) -> np.ndarray:
+        """(n, n) bool: j counts in one of i's payoffs (salience, trade at stake or recognition,
+        together at least ``MIN_RELEVANCE``): the states i can act toward."""
+        weight = self.salience + self.trade_share + self.standing_share
+        return (weight >= MIN_RELEVANCE) & (self.others > 0)
 
     def with_dynamics(self, threat_aversion: float, theatre_weight: float) -> "Structure":
         """This structure under other dynamics, sharing what follows from the actors alone (a
@@ -110,6 +133,7 @@ class Structure:
             self.initial_stance,
             threat_aversion,
             theatre_weight,
+            self.trade_reference,
         )
         other.__dict__.update({name: getattr(self, name) for name in ACTORS_ALONE})
         return other

@@ -94,7 +94,8 @@ class NumpyBackend:
         affinity += d_aff[rows, choice].sum(axis=0) - world.grievance
         stocks = decay * world.stocks + d_stk[rows, choice].sum(axis=0)
         s = np.tanh(affinity)
-        realised = payoffs.components(s, s.T, stocks, self.params_now, world.oil_deviation)
+        harm = payoffs.strength(stocks[:, 1] + stocks[:, 2], d.harm_weight)[None, :]
+        realised = payoffs.components(s, s.T, stocks, self.params_now, world.oil_deviation, harm)
         realised -= costs[rows, choice]
         return affinity, stocks, realised, (self.structure.weights * realised).sum(axis=1)
 
@@ -149,6 +150,8 @@ class KernelParams(NamedTuple):
     best_response: bool
     balance_rate: float  # Dynamics: structural balance and reciprocity (sim.core.balance)
     reciprocity: float
+    harm_weight: float  # Dynamics: balance of threat and resolve (sim.core.payoffs)
+    resolve: float
 
     def effect_args(self) -> tuple:
         """The constants ``kernels.act`` takes (its ``effect_params``, the arguments of
@@ -168,6 +171,7 @@ class KernelParams(NamedTuple):
             self.standing_share,
             self.oil_exposure,
             self.threat_aversion,
+            self.harm_weight,
             self.weights,
         )
 
@@ -223,6 +227,8 @@ def kernel_params(structure, alts, table, dynamics, decision, anticipations) -> 
         decision.rule == "best_response",
         float(d.balance_rate),
         float(d.reciprocity),
+        float(d.harm_weight),
+        float(d.resolve),
     )
 
 

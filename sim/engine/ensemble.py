@@ -70,6 +70,7 @@ def shape_key(scenario: RunSpec) -> tuple:
         d.rule,
         d.horizon,
         scenario.balancer,
+        scenario.structure.relevant.tobytes(),
     )
 
 
@@ -119,6 +120,8 @@ def ensemble_params(scenarios: list[RunSpec]) -> KernelParams:
         rho=_floats(d.relaxation for d in dynamics),
         balance_rate=_floats(d.balance_rate for d in dynamics),
         reciprocity=_floats(d.reciprocity for d in dynamics),
+        harm_weight=_floats(d.harm_weight for d in dynamics),
+        resolve=_floats(d.resolve for d in dynamics),
         discount=_per_object(decisions, discount_weights),
         salience=_salience(structures),
         trade_share=along_runs([s.trade_share for s in structures], float),

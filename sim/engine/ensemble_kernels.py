@@ -50,6 +50,7 @@ def evaluate_block(
     standing_share,
     oil_exposure,
     threat_aversion,
+    harm_weight,
     weights,
     ant_offset,
     ant_state,
@@ -150,6 +151,7 @@ def evaluate_block(
     lost = np.empty(max(pairs.max(), 1) * runs)
     survive = np.empty((max(n_ant, 1), runs))
     stk0 = np.empty((3, runs))
+    harm = np.empty((2, n - 1, runs))  # each other state's damage and sanctions stocks
     # per run: a step's security, economy and prestige sums; their discounted totals. (Each
     # loop over runs stores into one array, so the compiler can vectorise it after a few
     # overlap checks.)
@@ -227,6 +229,15 @@ def evaluate_block(
                     stk0[c, r] = (
                         decayed[i, c, r] + d_stk[r, i, a, i, c] + tot_stk[i, c, r]
                     ) - exp_stk[i, i, c, r]
+            for kk in range(n - 1):
+                k = others[i, kk]
+                for r in range(runs):
+                    harm[0, kk, r] = (
+                        decayed[k, 1, r] + d_stk[r, i, a, k, 1] + tot_stk[k, 1, r]
+                    ) - exp_stk[i, k, 1, r]
+                    harm[1, kk, r] = (
+                        decayed[k, 2, r] + d_stk[r, i, a, k, 2] + tot_stk[k, 2, r]
+                    ) - exp_stk[i, k, 2, r]
             # the sums, in the order evaluate sums them
             value[:] = 0.0
             for h in range(steps):
@@ -240,7 +251,12 @@ def evaluate_block(
                         st = tow[at + r]
                         so = mine[o + r]
                         ta = threat_aversion[r]
-                        acc[0, r] += shares[0, i, k, r] * (ta * st if st < 0.0 else st)
+                        strong = 1.0 / (
+                            1.0
+                            + harm_weight[r]
+                            * (harm[0, kk, r] * powers[4, h, r] + harm[1, kk, r] * powers[5, h, r])
+                        )
+                        acc[0, r] += shares[0, i, k, r] * strong * (ta * st if st < 0.0 else st)
                         acc[1, r] += shares[1, i, k, r] * (so + st)
                         acc[2, r] += shares[2, i, k, r] * st
                 for r in range(runs):
@@ -375,6 +391,8 @@ def _step_many(
     best_response,
     balance_rate,
     reciprocity,
+    harm_weight,
+    resolve,
 ):
     """``model.BalanceModel.step`` after the events, for every run: decide, draw (``u``: the
     runs' uniforms, (R, n)), advance, close released cases, count the choices, let oil and
@@ -422,6 +440,8 @@ def _step_many(
                 goldstein_other[r],
                 target_or_self,
                 expression[r],
+                resolve[r],
+                stocks[r],
             )
             kernels.write_effects(
                 effects[lane],
@@ -471,6 +491,7 @@ def _step_many(
             standing_share[r0:r1],
             oil_exposure[r0:r1],
             threat_aversion[r0:r1],
+            harm_weight[r0:r1],
             weights[r0:r1],
             ant_offset,
             ant_state,
@@ -509,6 +530,7 @@ def _step_many(
                 standing_share[r],
                 oil_exposure[r],
                 threat_aversion[r],
+                harm_weight[r],
                 weights[r],
             )
             new_aff = aff[r]

@@ -233,6 +233,8 @@ def availability_and_costs(
     goldstein_other,
     target_or_self,
     expression,
+    resolve,
+    stocks,
 ):
     """As ``actions.availability`` and ``Evaluator.costs``: (n, A) bool and (n, A, 3)."""
     n, width = alt_action.shape
@@ -255,6 +257,8 @@ def availability_and_costs(
         goldstein_other,
         target_or_self,
         expression,
+        resolve,
+        stocks,
     )
     return ok, cost
 
@@ -277,6 +281,8 @@ def write_availability(
     goldstein_other,
     target_or_self,
     expression,
+    resolve,
+    stocks,
 ):
     """:func:`availability_and_costs` written into ``ok`` (n, A) and ``cost`` (n, A, 3)."""
     n, width = alt_action.shape
@@ -304,6 +310,9 @@ def write_availability(
             cost[i, a, 2] -= (
                 expression * goldstein_other[i, a] / 10.0 * stance[i, target_or_self[i, a]]
             )
+            hostility = max(0.0, -stance[target_or_self[i, a], i])
+            answer = max(0.0, -goldstein_other[i, a]) / 10.0
+            cost[i, a, 2] -= resolve * stocks[i, 1] * answer * hostility
 
 
 @njit(cache=True)
@@ -422,6 +431,7 @@ def evaluate(
     standing_share,
     oil_exposure,
     threat_aversion,
+    harm_weight,
     weights,
     ant_offset,
     ant_state,
@@ -484,9 +494,10 @@ def evaluate(
     slot_i, slot_a = slot[0], slot[1]
     own_line = np.empty((3, own_lines))
     own_z, own_b, own_g = own_line[0], own_line[1], own_line[2]
-    tow_line = np.empty((6, tow_lines))  # and the shares that weigh them
+    tow_line = np.empty((8, tow_lines))  # and the shares that weigh them, and k's harm
     tow_z, tow_b, tow_g = tow_line[0], tow_line[1], tow_line[2]
     sal, trade, stand = tow_line[3], tow_line[4], tow_line[5]
+    harm_d, harm_s = tow_line[6], tow_line[7]  # k's damage and sanctions stocks
     own_of = np.empty(tow_lines, dtype=np.int64)  # the own line of each tow line
     stk0 = np.empty((slots, 3))
     p_survive = np.empty((slots, max(n_ant, 1)))
@@ -529,6 +540,8 @@ def evaluate(
                 tow_z[line] = relaxed[k, i] + d_aff[i, a, k, i] + tot_aff[k, i] - exp_aff[i, k, i]
                 tow_b[line] = base[k, i]
                 tow_g[line] = grievance[k, i] * keeps_grievance[i, a, k]
+                harm_d[line] = decayed[k, 1] + d_stk[i, a, k, 1] + tot_stk[k, 1] - exp_stk[i, k, 1]
+                harm_s[line] = decayed[k, 2] + d_stk[i, a, k, 2] + tot_stk[k, 2] - exp_stk[i, k, 2]
             s += 1
     own = np.empty(steps * own_lines)
     tow = np.empty(steps * tow_lines)
@@ -574,6 +587,7 @@ def evaluate(
         sec.fill(0.0)
         eco.fill(0.0)
         pre.fill(0.0)
+        p_d, p_s = powers[4, h], powers[5, h]
         for kk in range(n - 1):
             at = h * tow_lines + kk * slots
             own_at = h * own_lines
@@ -581,7 +595,8 @@ def evaluate(
                 line = kk * slots + s
                 st = tow[at + s]
                 so = own[own_at + own_of[line]]
-                sec[s] += sal[line] * (threat_aversion * st if st < 0.0 else st)
+                strong = 1.0 / (1.0 + harm_weight * (harm_d[line] * p_d + harm_s[line] * p_s))
+                sec[s] += sal[line] * strong * (threat_aversion * st if st < 0.0 else st)
                 eco[s] += trade[line] * (so + st)
                 pre[s] += stand[line] * st
         w, oil = discount[h], oil_h[h]
@@ -628,7 +643,15 @@ def choice_probabilities(values, available, lam, best_response):
 
 @njit(cache=True)
 def realised_payoffs(
-    aff, stocks, oil_deviation, salience, trade_share, standing_share, oil_exposure, threat_aversion
+    aff,
+    stocks,
+    oil_deviation,
+    salience,
+    trade_share,
+    standing_share,
+    oil_exposure,
+    threat_aversion,
+    harm_weight,
 ):
     """As ``payoffs.components`` for every actor on the current world: (n, 3)."""
     n = aff.shape[0]
@@ -642,7 +665,8 @@ def realised_payoffs(
                 continue
             so = math.tanh(aff[i, k])
             st = math.tanh(aff[k, i])
-            sec += salience[i, k] * (threat_aversion * st if st < 0.0 else st)
+            strong = 1.0 / (1.0 + harm_weight * (stocks[k, 1] + stocks[k, 2]))
+            sec += salience[i, k] * strong * (threat_aversion * st if st < 0.0 else st)
             eco += trade_share[i, k] * (so + st)
             pre += standing_share[i, k] * st
         out[i, 0] = POINTS * sec - stocks[i, 1]
@@ -694,6 +718,7 @@ def _advance(
     standing_share,
     oil_exposure,
     threat_aversion,
+    harm_weight,
     weights,
 ):
     """As ``backends.NumpyBackend.advance``: relax, erode grievances, add the chosen acts'
@@ -726,6 +751,7 @@ def _advance(
         standing_share,
         oil_exposure,
         threat_aversion,
+        harm_weight,
         weights,
     )
     return new_aff, new_stk, realised, utility
@@ -777,6 +803,7 @@ def write_advance(
     standing_share,
     oil_exposure,
     threat_aversion,
+    harm_weight,
     weights,
 ):
     """:func:`advance` written into ``new_aff`` (n, n), ``new_stk`` (n, 3), ``realised``
@@ -806,6 +833,7 @@ def write_advance(
         standing_share,
         oil_exposure,
         threat_aversion,
+        harm_weight,
     )
     for i in range(n):
         utility[i] = 0.0
@@ -870,6 +898,8 @@ def _decide(
     best_response,
     balance_rate,
     reciprocity,
+    harm_weight,
+    resolve,
 ):
     """One step's decision numbers in a single compiled call (see ``backends.NumpyBackend``;
     the arguments after ``step`` are the fields of ``backends.KernelParams``). Flat arguments:
@@ -891,6 +921,8 @@ def _decide(
         goldstein_other,
         target_or_self,
         expression,
+        resolve,
+        stocks,
     )
     d_aff, d_stk = alternative_effects(
         aff,
@@ -936,6 +968,7 @@ def _decide(
         standing_share,
         oil_exposure,
         threat_aversion,
+        harm_weight,
         weights,
         ant_offset,
         ant_state,
@@ -1008,6 +1041,8 @@ def _expected(
     best_response,
     balance_rate,
     reciprocity,
+    harm_weight,
+    resolve,
 ):
     """The weighted expected-utility components (n, A, 3) of every alternative against
     ``belief`` (n, A): ``evaluate`` with the arguments of :func:`_decide`. Flat arguments:
@@ -1015,7 +1050,7 @@ def _expected(
     return evaluate(
         aff, base, grievance, stocks, stock_decay, oil_deviation, oil_persistence, d_aff, d_stk,
         belief, costs, rho, discount, keeps_grievance, salience, trade_share, standing_share,
-        oil_exposure, threat_aversion, weights, ant_step - step, ant_state, ant_bias, ant_slope,
+        oil_exposure, threat_aversion, harm_weight, weights, ant_step - step, ant_state, ant_bias, ant_slope,
         ant_shift, available,
     )  # fmt: skip
 
@@ -1054,11 +1089,13 @@ def advance(world, acts, oil_deviation, params):
         standing,
         oil_exposure,
         threat,
+        harm_weight,
         weights,
     ) = params
     return _advance(
         aff, base, grievance, stocks, stock_decay, rho, balance_rate, reciprocity, d_aff, d_stk,
-        choice, costs, oil_deviation, salience, trade, standing, oil_exposure, threat, weights,
+        choice, costs, oil_deviation, salience, trade, standing, oil_exposure, threat, harm_weight,
+        weights,
     )  # fmt: skip
 
 

@@ -61,6 +61,8 @@ class Dynamics:
     expression: float
     balance_rate: float
     reciprocity: float
+    harm_weight: float
+    resolve: float
 
     def effect_params(self) -> tuple:
         """The scalars ``kernels.alternative_effects`` reads, in its argument order."""
@@ -80,6 +82,8 @@ DYNAMICS_RANGES = {
     "expression": (0.0, 100.0),
     "balance_rate": (0.0, 1.0),
     "reciprocity": (0.0, 1.0),
+    "harm_weight": (0.0, 1.0),
+    "resolve": (0.0, 10.0),
 }
 
 _DYNAMICS_CHECKS = tuple((k, f"dynamics.{k}", r) for k, r in DYNAMICS_RANGES.items())
@@ -121,7 +125,7 @@ class RunSpec(Scenario):
         same catalogue)."""
         from sim.core.actions import build_alternatives
 
-        return build_alternatives(self.structure.n, self.table)
+        return build_alternatives(self.structure.n, self.table, self.structure.relevant)
 
 
 def _number(key, value, lo=-math.inf, hi=math.inf) -> float:
@@ -143,7 +147,15 @@ def parse_actors(cfg):
     actors = _mapping("actors", cfg.get("actors"))
     if len(actors) < 2:
         raise ConfigError("actors", list(actors), "at least two actors are needed")
-    allowed = {"name", "capability", "weights", "rationality", "oil_exposure", "standing"}
+    allowed = {
+        "name",
+        "capability",
+        "weights",
+        "rationality",
+        "oil_exposure",
+        "standing",
+        "trade_reference",
+    }
     rows = []
     for code, a in actors.items():
         key = f"actors.{code}"
@@ -169,6 +181,9 @@ def parse_actors(cfg):
                 rationality=_number(f"{key}.rationality", a.get("rationality", 1.0), 0.0),
                 oil_exposure=_number(f"{key}.oil_exposure", a.get("oil_exposure", 0.0), -10, 10),
                 standing=_number(f"{key}.standing", a.get("standing", 1.0), 0.0),
+                trade_reference=_number(
+                    f"{key}.trade_reference", a.get("trade_reference", 0.0), 0.0
+                ),
             )
         )
     return rows
@@ -441,6 +456,9 @@ def _shared_sections(cfg, reuse) -> _Sections:
             initial_stance=stance,
             threat_aversion=dynamics.threat_aversion,
             theatre_weight=dynamics.theatre_weight,
+            trade_reference=np.where(
+                actors.trade_reference > 0, actors.trade_reference, trade.sum(axis=1)
+            ),
         ),
     )
     return _Sections(structure, table, name, calendar, events, balancer)
@@ -456,6 +474,7 @@ class ActorColumns(NamedTuple):
     rationality: np.ndarray
     oil_exposure: np.ndarray
     standing: np.ndarray
+    trade_reference: np.ndarray  # 0 where not given: the actor's trade in the run
 
 
 def _actor_columns(rows: list) -> ActorColumns:
@@ -467,6 +486,7 @@ def _actor_columns(rows: list) -> ActorColumns:
         rationality=np.array([a["rationality"] for a in rows]),
         oil_exposure=np.array([a["oil_exposure"] for a in rows]),
         standing=np.array([a["standing"] for a in rows]),
+        trade_reference=np.array([a["trade_reference"] for a in rows]),
     )
 
 
