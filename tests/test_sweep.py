@@ -193,6 +193,7 @@ def test_sigkill_part_way_then_resume_equals_an_uninterrupted_sweep(tmp_path):
         command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=180
     )
     assert resumed.returncode == 0, resumed.stderr
+    assert f"took over the lock of a sweep that did not finish (pid {proc.pid})" in resumed.stderr
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["status"] == "complete" and len(manifest["sessions"]) == 2
     assert manifest["sessions"][1]["runs"] == 300 - len(before)
@@ -208,6 +209,45 @@ def test_sigkill_part_way_then_resume_equals_an_uninterrupted_sweep(tmp_path):
     pd.testing.assert_frame_equal(after, load_results(tmp_path / "reference"), check_exact=True)
     kept = after.set_index("run").loc[before["run"]].reset_index()
     pd.testing.assert_frame_equal(kept, before, check_exact=True)  # nothing rewritten
+
+
+def test_a_second_sweep_into_a_folder_in_use_is_refused(tmp_path):
+    """Two sweeps into one folder at once: the second exits 2 with one line naming the first's
+    pid and writes nothing; the first's table is exact (before the lock both reported success
+    with 272 duplicated and 184 missing runs of 1500)."""
+    args = ["design=lhs", "design.n=2500", "replicates=2", "seed=5", "executor=serial"]
+    out = tmp_path / "shared"  # 5000 runs: the first is still running when the second starts
+    env = {**os.environ, "CI": "true"}
+    command = [sys.executable, "-m", "sim.cli.sweep", *args, "part_rows=20"]
+    first = subprocess.Popen(
+        [*command, f"hydra.run.dir={out}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not (out / "sweep.lock").is_file() or not (out / "sweep.lock").stat().st_size:
+            assert first.poll() is None, "the first sweep ended before taking the lock"
+            assert time.monotonic() < deadline, "no lock taken in 120 s"
+            time.sleep(0.05)
+        second = cli(*args, "part_rows=20", out=out)
+        assert first.poll() is None, "the first sweep ended before the second was refused"
+    finally:
+        _, err = first.communicate(timeout=300)
+    assert second.returncode == 2, second.stderr
+    line = f"another sweep is writing into this folder (pid {first.pid} on "
+    assert second.stderr.count("\n") == 1 and line in second.stderr, second.stderr
+    assert first.returncode == 0, err
+    reference = sweep([*args, "part_rows=20"], tmp_path / "reference")
+    assert reference.done == 5000
+    pd.testing.assert_frame_equal(
+        load_results(out), load_results(tmp_path / "reference"), check_exact=True
+    )
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "complete" and len(manifest["sessions"]) == 1
 
 
 WEIGHTS = [

@@ -31,6 +31,7 @@ import numpy as np
 
 from sim.errors import EXIT_FAILED, EXIT_INTERRUPTED, ConfigError
 from sim.scenario.compose import CONFIG_DIR
+from sim.sweeps.lock import FolderLock
 
 ROOT = Path(__file__).resolve().parent.parent.parent  # the source tree (git_state)
 FORMAT = 1  # version of the output layout (manifest.json "format")
@@ -496,7 +497,17 @@ class SweepSession:
             from sim.sweeps.executors import make_executor
 
             self.executor = make_executor(self.plan.config.get("executor") or {"type": "local"})
-        with self.executor:
+        with FolderLock(self.out_dir) as lock, self.executor:
+            if lock.stale:
+                print(
+                    f"sim-sweep: took over the lock of a sweep that did not finish (pid "
+                    f"{lock.stale.get('pid', '?')}); its saved runs are kept",
+                    file=sys.stderr,
+                )
+            fresh = read_manifest(self.out_dir)  # another sweep may have written it meanwhile
+            if fresh is not None:
+                check_same(fresh, self.plan, self.out_dir)
+                self.manifest = fresh
             if hasattr(self.executor, "connect"):
                 self.executor.connect()  # an unreachable scheduler: a mistake found before runs
             todo = self._open()
