@@ -426,3 +426,83 @@ def test_a_swept_value_reaches_what_interpolates_it(config_dir, tmp_path):
     last = steps[(steps["run"] == 1) & (steps["step"] == 13) & (steps["actor"] == "RUS")]
     assert last["stance_ISR"].item() == results.loc[1, "final_stance.RUS.ISR"]
     assert {"security", "economic", "prestige", "utility", "action", "probability"} <= set(steps)
+
+
+def verify_main(out: Path, capsys) -> tuple[int, str, str]:
+    """``sim-verify out`` in this process: exit code, stdout, stderr."""
+    from sim.cli.verify import main as sim_verify
+
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exit_:
+        sim_verify([str(out)])
+    captured = capsys.readouterr()
+    return exit_.value.code, captured.out, captured.err
+
+
+def test_verify_refuses_a_folder_that_is_not_a_sweep(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "sim.cli.verify", str(tmp_path)], capture_output=True, text=True
+    )
+    assert done.returncode == 2 and done.stderr.count("\n") == 1
+    assert "not a sweep folder (no manifest.json)" in done.stderr
+
+
+def read_steps(out: Path) -> pd.DataFrame:
+    parts = sorted((out / "steps").glob("part-*.parquet"))
+    frame = pd.concat([pd.read_parquet(p) for p in parts])
+    return frame.sort_values(["run", "step", "actor"]).reset_index(drop=True)
+
+
+DAMAGED = ["results/part-000001.parquet", "steps/part-000002.parquet", "failures.parquet"]
+
+
+@pytest.mark.parametrize("damaged", [*DAMAGED, "design.parquet", "removed results part"])
+def test_a_damaged_part_is_found_and_repaired_by_resume(tmp_path, capsys, damaged):
+    """Each kind of part cut to half its bytes (or a results part deleted): the resumed sweep
+    says what it repaired, runs those runs again, and ends with the tables of an undamaged
+    sweep, exactly."""
+    args = [*WEIGHTS, "collect=steps", "part_rows=4", "executor.chunk_size=4"]
+    reference, out = tmp_path / "reference", tmp_path / "damaged"
+    sweep(args, reference)
+    shutil.copytree(reference, out)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert set(DAMAGED + ["design.parquet"]) <= set(manifest["parts"])
+    if damaged == "removed results part":
+        (out / "results/part-000000.parquet").unlink()
+        said = "results/part-000000.parquet is missing: its 6 runs run again"  # runs 2-7
+    else:
+        data = (out / damaged).read_bytes()
+        (out / damaged).write_bytes(data[: len(data) // 2])
+        said = f"{damaged} cannot be read"
+    capsys.readouterr()
+    code, _, err = verify_main(out, capsys)
+    assert code == 1 and (damaged if damaged in DAMAGED + ["design.parquet"] else said[:27]) in err
+    assert "rerun the same sim-sweep command" in err
+    again = sweep(args, out)
+    err = capsys.readouterr().err
+    assert f"sim-sweep: repaired: {said}" in err, err
+    code, stdout, _ = verify_main(out, capsys)
+    assert code == 0 and "parts whole, 14 result rows" in stdout, stdout
+    assert again.exit_code == 1 and again.failed == 2 and again.done == 14
+    pd.testing.assert_frame_equal(load_results(out), load_results(reference), check_exact=True)
+    pd.testing.assert_frame_equal(load_failures(out), load_failures(reference), check_exact=True)
+    pd.testing.assert_frame_equal(read_steps(out), read_steps(reference), check_exact=True)
+    assert (out / "design.parquet").read_bytes() == (reference / "design.parquet").read_bytes()
+
+
+def test_a_part_changed_in_place_is_found_by_its_checksum(tmp_path, capsys):
+    """A part that still reads but is not the one written (rows rewritten): its checksum
+    differs from the manifest's, so its runs run again."""
+    args = [*WEIGHTS, "part_rows=4", "executor.chunk_size=4"]
+    out = tmp_path / "changed"
+    sweep(args, out)
+    before = load_results(out)
+    part = out / "results/part-000001.parquet"
+    table = pd.read_parquet(part)
+    table["hedge_index"] = 0.0
+    table.to_parquet(part, index=False)
+    capsys.readouterr()
+    sweep(args, out)
+    err = capsys.readouterr().err
+    assert "results/part-000001.parquet differs from the checksum" in err, err
+    pd.testing.assert_frame_equal(load_results(out), before, check_exact=True)

@@ -533,10 +533,13 @@ class SweepSession:
 
         plan = self.plan
         self.store = Store(self.out_dir, plan.layout, collect_steps=plan.options.collect == "steps")
+        recorded = (self.manifest or {}).get("parts", {})
         try:
-            done, self.n_results = self.store.scan(plan.total, plan.options.retry_failed)
+            done, self.n_results = self.store.scan(plan.total, plan.options.retry_failed, recorded)
         except RuntimeError as error:
             raise ConfigError("hydra.run.dir", str(self.out_dir), str(error)) from None
+        for repair in self.store.repairs:
+            print(f"sim-sweep: repaired: {repair}", file=sys.stderr)
         self.manifest = self.manifest or new_manifest(plan, self.overrides)
         if not (self.out_dir / DESIGN_FILE).is_file():
             import pyarrow as pa
@@ -545,6 +548,7 @@ class SweepSession:
             atomic_write_table(
                 self.out_dir / DESIGN_FILE, pa.Table.from_pandas(points, preserve_index=False)
             )
+        self.store.record(self.out_dir / DESIGN_FILE)
         todo = np.flatnonzero(~done)
         sessions = self.manifest["sessions"]
         self.record = {
@@ -570,6 +574,7 @@ class SweepSession:
             "failed": failed,
             "pending": self.plan.total - done - failed,
         }
+        self.manifest["parts"] = dict(sorted(self.store.parts.items()))
         atomic_write_json(self.out_dir / MANIFEST, self.manifest)
 
     def _chunks(self, todo: np.ndarray, size: int):

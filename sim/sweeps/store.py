@@ -16,6 +16,7 @@ in a results part or in failures.parquet; a resumed sweep runs only the others, 
 appears exactly once.
 """
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -300,8 +301,35 @@ def remove_temporaries(folder: Path) -> None:
             p.unlink(missing_ok=True)
 
 
+def file_record(path: Path) -> dict:
+    """What the manifest keeps of a written file (``parts``): its rows and SHA-256."""
+    rows = pq.ParquetFile(path).metadata.num_rows
+    return {"rows": int(rows), "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+
+
+def check_file(path: Path, record: dict | None) -> str | None:
+    """What is wrong with a part, or None: missing, unreadable, or not what the manifest
+    recorded (``record`` None: a part written after the manifest was last saved, accepted
+    whole if it reads)."""
+    if not path.is_file():
+        return "is missing"
+    try:
+        table = pq.read_table(path)
+    except Exception as error:  # noqa: BLE001 - a truncated or foreign file
+        return f"cannot be read ({type(error).__name__})"
+    if record is None:
+        return None
+    if table.num_rows != record["rows"]:
+        return f"has {table.num_rows} rows, the manifest recorded {record['rows']}"
+    if hashlib.sha256(path.read_bytes()).hexdigest() != record["sha256"]:
+        return "differs from the checksum the manifest recorded"
+    return None
+
+
 class Store:
-    """The output directory of one sweep, written part by part."""
+    """The output directory of one sweep, written part by part. ``parts`` records every file
+    written (results, steps, failures, design: rows and SHA-256, kept in the manifest) so that
+    a resumed sweep and ``sim-verify`` find a damaged one."""
 
     def __init__(self, root, layout: Layout, collect_steps: bool = False):
         self.root = Path(root)
@@ -318,16 +346,53 @@ class Store:
         self._tables: list[pa.Table] = []
         self._steps: list[pa.Table] = []
         self.buffered = 0
+        self.parts: dict[str, dict] = {}  # relative path -> file_record
+        self.repairs: list[str] = []  # what scan() removed, in words
+
+    def record(self, path: Path) -> None:
+        self.parts[path.relative_to(self.root).as_posix()] = file_record(path)
 
     # -- resume ---------------------------------------------------------------------------
 
-    def scan(self, total: int, retry_failed: bool = False):
+    def repair(self, recorded: dict) -> None:
+        """Remove every damaged part (checked against ``recorded``, the manifest's ``parts``)
+        with its pair, so that their runs are run again; say what was done in ``repairs``. A
+        part the manifest does not know is kept if it reads (written just before a kill)."""
+        removed = set()
+        for _, path in sorted(part_numbers(self.results).items()):
+            rel, pair = f"{RESULTS_DIR}/{path.name}", self.steps / path.name
+            rows = recorded.get(rel, {}).get("rows", "its")
+            where, problem = rel, check_file(path, recorded.get(rel))
+            steps_rel = f"{STEPS_DIR}/{path.name}"
+            if not problem and self.collect_steps and (steps_rel in recorded or pair.is_file()):
+                where, problem = steps_rel, check_file(pair, recorded.get(steps_rel))
+            if problem:
+                path.unlink(missing_ok=True)
+                pair.unlink(missing_ok=True)
+                removed.add(rel)
+                self.repairs.append(
+                    f"{where} {problem}: removed it and its pair; its {rows} runs run again"
+                )
+        for rel, rec in sorted(recorded.items()):
+            gone = rel.startswith(f"{RESULTS_DIR}/") and not (self.root / rel).is_file()
+            if gone and rel not in removed:
+                self.repairs.append(f"{rel} is missing: its {rec['rows']} runs run again")
+        for name in (FAILURES, DESIGN_FILE):
+            path = self.root / name
+            if path.is_file() and (problem := check_file(path, recorded.get(name))):
+                path.unlink()
+                again = "its failed runs run again" if name == FAILURES else "written again"
+                self.repairs.append(f"{name} {problem}: removed it; {again}")
+
+    def scan(self, total: int, retry_failed: bool = False, recorded: dict | None = None):
         """Which runs are already done: a boolean array of length ``total``, and how many of
-        them are results. Removes what a killed session left half-done."""
+        them are results. Removes what a killed session left half-done and, checked against
+        ``recorded`` (the manifest's ``parts``), every damaged part, whose runs are not done."""
         import numpy as np
 
         for folder in (self.root, self.results, self.steps):
             remove_temporaries(folder)
+        self.repair(recorded or {})
         done = np.zeros(total, dtype=bool)
         parts = part_numbers(self.results)
         n_results = 0
@@ -339,12 +404,18 @@ class Store:
             if runs.size and (runs.min() < 0 or runs.max() >= total):
                 raise RuntimeError(f"{path} holds run indices outside 0..{total - 1}")
             if done[runs].any() or np.unique(runs).size != runs.size:
-                raise RuntimeError(f"{path} repeats runs already in another part")
+                raise RuntimeError(
+                    f"{path} repeats runs already in another part; remove it (and "
+                    f"{STEPS_DIR}/{path.name} if there is one) and rerun: its runs run again"
+                )
             done[runs] = True
             n_results += runs.size
+            self.record(path)
         for number, path in part_numbers(self.steps).items():
             if number not in parts:  # the session died between the steps part and its results
                 path.unlink()
+            else:
+                self.record(path)
         self.next_part = max(parts, default=-1) + 1
         failures_path = self.root / FAILURES
         if failures_path.is_file():
@@ -352,6 +423,7 @@ class Store:
                 failures_path.unlink()
             else:
                 table = pq.read_table(failures_path)
+                self.record(failures_path)
                 self.failures = table.to_pylist()
                 self._failures_written = len(self.failures)
                 done[np.array([f["run"] for f in self.failures], dtype=np.int64)] = True
@@ -383,8 +455,10 @@ class Store:
                 )
                 steps = steps.sort_by([("run", "ascending"), ("step", "ascending")])
                 atomic_write_table(self.steps / name, steps)
+                self.record(self.steps / name)
             self.results.mkdir(parents=True, exist_ok=True)
             atomic_write_table(self.results / name, table)
+            self.record(self.results / name)
             self.next_part += 1
             self._tables = []
             self._steps = []
@@ -393,6 +467,7 @@ class Store:
             rows = sorted(self.failures, key=lambda f: f["run"])
             table = pa.Table.from_pylist(rows, schema=self.failure_schema)
             atomic_write_table(self.root / FAILURES, table)
+            self.record(self.root / FAILURES)
             self._failures_written = len(self.failures)
 
 
@@ -417,3 +492,29 @@ def load_failures(root):
 
     path = Path(root) / FAILURES
     return pq.read_table(path).to_pandas() if path.is_file() else pd.DataFrame()
+
+
+def verify(root) -> tuple[list[str], int, int]:
+    """Check a sweep folder against its manifest without changing it: what is wrong (one
+    sentence per damaged, missing or unrecorded-and-unreadable part), how many parts were
+    checked and how many result rows they hold. A manifest of an older version records no
+    parts: then only that each part reads is checked."""
+    import json
+
+    root = Path(root)
+    manifest = json.loads((root / MANIFEST).read_text())
+    recorded = manifest.get("parts", {})
+    problems, checked, rows = [], 0, 0
+    on_disk = {
+        p.relative_to(root).as_posix()
+        for folder in (root / RESULTS_DIR, root / STEPS_DIR)
+        for p in part_numbers(folder).values()
+    } | {name for name in (FAILURES, DESIGN_FILE) if (root / name).is_file()}
+    for rel in sorted(set(recorded) | on_disk):
+        checked += 1
+        problem = check_file(root / rel, recorded.get(rel))
+        if problem:
+            problems.append(f"{rel} {problem}")
+        elif rel.startswith(f"{RESULTS_DIR}/"):
+            rows += pq.ParquetFile(root / rel).metadata.num_rows
+    return problems, checked, rows
