@@ -428,6 +428,52 @@ def test_a_swept_value_reaches_what_interpolates_it(config_dir, tmp_path):
     assert {"security", "economic", "prestige", "utility", "action", "probability"} <= set(steps)
 
 
+
+def children(pid: int) -> list[int]:
+    """The child processes of ``pid`` (Linux: /proc/PID/task/*/children)."""
+    out = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        text = (task / "children").read_text().split()
+        out += [int(x) for x in text]
+    return out
+
+
+def test_a_lost_local_worker_is_replaced_and_its_chunks_run_again(tmp_path):
+    """SIGKILL one of the two local workers mid-sweep: the pool is rebuilt, the unfinished
+    chunks run again, and the table equals an uninterrupted sweep's, each run once (before,
+    BrokenProcessPool aborted the sweep)."""
+    args = ["design=lhs", "design.n=1500", "replicates=2", "seed=5", "executor.chunk_size=20"]
+    out = tmp_path / "lost"
+    env = {**os.environ, "CI": "true"}
+    command = [sys.executable, "-m", "sim.cli.sweep", *args, "executor=local", "part_rows=40"]
+    proc = subprocess.Popen(
+        [*command, "executor.workers=2", f"hydra.run.dir={out}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not list((out / "results").glob("part-*.parquet")):
+            assert proc.poll() is None, "the sweep ended before writing a part"
+            assert time.monotonic() < deadline, "no part written in 120 s"
+            time.sleep(0.05)
+        workers = children(proc.pid)
+        assert workers, "no worker process found"
+        os.kill(workers[0], signal.SIGKILL)
+    finally:
+        _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    assert "a local worker was lost; restarted the pool" in err, err
+    reference = sweep([*args, "executor=serial", "part_rows=40"], tmp_path / "reference")
+    assert reference.done == 3000
+    after = load_results(out)
+    assert after["run"].tolist() == list(range(3000))
+    pd.testing.assert_frame_equal(after, load_results(tmp_path / "reference"), check_exact=True)
+
+
 def verify_main(out: Path, capsys) -> tuple[int, str, str]:
     """``sim-verify out`` in this process: exit code, stdout, stderr."""
     from sim.cli.verify import main as sim_verify

@@ -18,6 +18,7 @@ import multiprocessing
 import os
 import re
 import signal
+import sys
 import threading
 import traceback
 from dataclasses import dataclass, field
@@ -545,11 +546,14 @@ class LocalExecutor(Executor):
 
     name = "local"
 
+    MAX_RESTARTS = 3  # pools rebuilt after lost workers before the sweep gives up
+
     def __init__(self, workers: int | None = None, in_flight: int = 4):
         self.workers = workers or available_cores()
         self.in_flight = in_flight
         self.pool = None
         self.method = None
+        self.restarts = 0
 
     def prepare(self, sample=None) -> None:
         """Forked workers will inherit what is imported, set up and loaded here, now."""
@@ -559,6 +563,7 @@ class LocalExecutor(Executor):
     def start(self, ctx: RunContext) -> None:
         from concurrent.futures import ProcessPoolExecutor
 
+        self.ctx = ctx
         mp = multiprocessing.get_context(_start_method())
         if mp.get_start_method() == "fork":
             _warm_up()  # after prepare: a few ms
@@ -578,25 +583,70 @@ class LocalExecutor(Executor):
         return {"type": self.name, "workers": self.workers, "start_method": self.method}
 
     def imap(self, chunks):
+        """Results as chunks end. A lost worker (killed, out of memory) breaks the whole pool:
+        the chunks it and the others had not finished are run again in a new pool, as Dask
+        reruns a lost worker's tasks (at most ``MAX_RESTARTS`` times a sweep)."""
         from concurrent.futures import FIRST_COMPLETED, wait
+        from concurrent.futures.process import BrokenProcessPool
 
         live = self._live = set()  # submitted, not yet handed out
+        chunk_of = {}
+        again: list = []  # chunks of a broken pool, run first
         chunks = iter(chunks)
         limit = self.workers * self.in_flight
         exhausted = False
         while True:
-            while not exhausted and len(live) < limit:
-                chunk = next(chunks, None)
+            broken = False
+            while len(live) < limit and (again or not exhausted):
+                chunk = again.pop(0) if again else next(chunks, None)
                 if chunk is None:
                     exhausted = True
                     break
-                live.add(self.pool.submit(_run_chunk_here, chunk))
-            if not live:
+                try:
+                    future = self.pool.submit(_run_chunk_here, chunk)
+                except BrokenProcessPool:  # the pool broke since the last wait
+                    again.insert(0, chunk)
+                    broken = True
+                    break
+                live.add(future)
+                chunk_of[future] = chunk
+            if not live and not broken:
                 return
-            finished, _ = wait(live, return_when=FIRST_COMPLETED)
+            finished, _ = wait(live, return_when=FIRST_COMPLETED) if live else (set(), set())
             for future in finished:
                 live.discard(future)
+                chunk = chunk_of.pop(future)
+                if isinstance(future.exception(), BrokenProcessPool):
+                    again.append(chunk)
+                    broken = True
+                    continue
                 yield future.result()
+            if broken:
+                wait(live)  # a broken pool fails every pending chunk at once
+                for future in list(live):
+                    live.discard(future)
+                    chunk = chunk_of.pop(future)
+                    if future.exception() is None:
+                        yield future.result()
+                    else:
+                        again.append(chunk)
+                self._restart(len(again))
+
+    def _restart(self, chunks: int) -> None:
+        from concurrent.futures.process import BrokenProcessPool
+
+        self.restarts += 1
+        if self.restarts > self.MAX_RESTARTS:
+            raise BrokenProcessPool(
+                f"local workers were lost {self.restarts} times (a run may crash its process)"
+            )
+        print(
+            f"sim-sweep: a local worker was lost; restarted the pool, {chunks} unfinished "
+            "chunks run again",
+            file=sys.stderr,
+        )
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        self.start(self.ctx)
 
     def drain(self):
         from concurrent.futures import as_completed
