@@ -97,6 +97,18 @@ BAD_INPUTS = [
     ("seed=abc", "seed='abc'"),
     ("decision=clairvoyant", "decision/clairvoyant"),
     ("nonsense=1", "nonsense"),
+    # typos added with + are refused, naming the nearest key (issue 13)
+    ("+decision.lamda=3", "decision.lamda=3: unknown key; did you mean lam?"),
+    ("+seeed=3", "seeed=3: unknown key; did you mean seed?"),
+    ("+dynamics.heidr=0.1", "dynamics.heidr=0.1: unknown key; did you mean heider?"),
+    ("+outputs.figgures=true", "outputs.figgures=True: unknown key; did you mean figures?"),
+    ("+balancer.rival=ISR", "balancer.rival='ISR': unknown key; did you mean rivals?"),
+    ("outputs.figures='false'", "outputs.figures='false': must be true or false"),
+    (
+        "scenario.events.soleimani.target=USA",
+        "soleimani.target='USA': must differ from perpetrator",
+    ),
+    ("scenario.name=../../escape", "scenario.name='../../escape': must be letters"),
 ]
 
 

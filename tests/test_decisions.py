@@ -302,3 +302,26 @@ def test_fictitious_beliefs_distribution(problem, counts, prior):
     np.testing.assert_allclose(b.sum(axis=1), 1.0, rtol=0, atol=1e-12)
     assert (b[~avail] == 0.0).all()
     assert (b[avail] > 0.0).all()  # the prior keeps every available alternative possible
+
+
+def test_logit_at_the_largest_precisions_is_best_response_not_nan():
+    """lam * rationality up to infinity: the best alternative's exponent is exactly 0, so the
+    probabilities are best response's (before: inf - inf gave NaN probabilities)."""
+    values = np.array([[1.0, 3.0, 2.0, 3.5], [0.0, -1.0, 0.5, 5.0]])  # no ties among the open
+    avail = np.array([[True, True, True, False], [True, True, True, False]])
+    for lam in (1e308, np.inf, 4e307 * 10):
+        p = logit(values, avail, np.array([lam, lam]))
+        np.testing.assert_array_equal(p, best_response(values, avail))
+    uniform = logit(values, avail, np.array([0.0, 0.0]))
+    np.testing.assert_allclose(uniform, np.where(avail, 1 / 3, 0.0))
+
+
+def test_a_run_at_huge_precision_chooses_only_open_alternatives(config_factory):
+    from sim.abm.model import run
+    from sim.scenario.build import build_scenario
+
+    cfg = config_factory(("decision.lam=1e308", "actors.RUS.rationality=1e307"))
+    r = run(build_scenario(cfg)).record
+    assert np.isfinite(r.probabilities).all() and (r.probability == 1.0).all()
+    chosen = np.take_along_axis(r.available, r.choice[..., None], axis=-1)
+    assert chosen.all()

@@ -334,6 +334,10 @@ BAD = {
         "sim-sweep: error: executor.address='tcp://127.0.0.1:1': no Dask scheduler answers there",
     ),
     "unknown-override": (["design.nope=3"], "sim-sweep: error: Could not override 'design.nope'"),
+    "typo-with-plus": (
+        ["+replicatess=5"],
+        "sim-sweep: error: replicatess=5: unknown key; did you mean replicates?",
+    ),
 }
 
 
@@ -426,7 +430,6 @@ def test_a_swept_value_reaches_what_interpolates_it(config_dir, tmp_path):
     last = steps[(steps["run"] == 1) & (steps["step"] == 13) & (steps["actor"] == "RUS")]
     assert last["stance_ISR"].item() == results.loc[1, "final_stance.RUS.ISR"]
     assert {"security", "economic", "prestige", "utility", "action", "probability"} <= set(steps)
-
 
 
 def children(pid: int) -> list[int]:

@@ -23,7 +23,7 @@ import mesa
 import numpy as np
 
 from sim.abm.agents import StateAgent
-from sim.core.decisions import RULES, fictitious_beliefs, sample
+from sim.core.decisions import RULES, fictitious_beliefs, precision, sample
 from sim.core.qre import logit_qre, normal_form_values
 from sim.scenario.game import ROLES, GameSpec, build_game  # noqa: F401 - build_game: re-exported
 from sim.version import __version__
@@ -66,7 +66,7 @@ class GameModel(mesa.Model):
         self.available[0, :m] = True
         self.available[1, :n] = True
         self.counts = np.zeros((2, width))  # how often each player took each of its actions
-        self.precision = g.decision.lam * np.array(g.rationality, dtype=float)
+        self.precision = precision(g.decision.lam, g.rationality)
         self.qre = None  # under decision=qre, the stage game's logit QRE (the same every step)
         if g.decision.rule == "qre":
             profile = np.stack([self.row_payoff, self.col_payoff])  # (2, m, n)

@@ -8,11 +8,24 @@ fictitious play (Brown 1951): the empirical frequency of what each did, with a u
 import numpy as np
 
 
+def precision(lam, rationality) -> np.ndarray:
+    """Each state's logit precision, ``lam`` times its ``rationality`` (n,); a product beyond
+    the largest float is infinity, which :func:`logit` reads as best response."""
+    with np.errstate(over="ignore"):
+        return np.asarray(lam * np.asarray(rationality, dtype=float), dtype=float)
+
+
 def logit(values, available, lam):
-    """Quantal (logit) response: P(a) proportional to exp(lam * EU(a)) (McKelvey & Palfrey 1995)."""
-    x = np.where(available, np.asarray(lam, dtype=float)[:, None] * values, -np.inf)
-    x = x - x.max(axis=1, keepdims=True)
-    p = np.exp(x)
+    """Quantal (logit) response: P(a) proportional to exp(lam * EU(a)) (McKelvey & Palfrey 1995).
+
+    Computed as exp(lam * (EU(a) - max EU)), the best alternative's exponent exactly 0, so that
+    any lam, up to the largest float and infinity, gives probabilities (best response in the
+    limit), never NaN."""
+    best = np.where(available, values, -np.inf).max(axis=1, keepdims=True)
+    d = np.where(available, values - best, 0.0)  # <= 0, exactly 0 at the best
+    with np.errstate(invalid="ignore", over="ignore"):  # inf * 0 at the best: set to 0 below
+        x = np.where(d == 0.0, 0.0, np.asarray(lam, dtype=float)[:, None] * d)
+    p = np.where(available, np.exp(x), 0.0)
     return p / p.sum(axis=1, keepdims=True)
 
 

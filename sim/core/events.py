@@ -474,5 +474,8 @@ def build_event(raw: dict, key: str, calendar, actor_codes, action_names) -> Eve
                 value[code] = _check_type(f"{key}.{name}.{code}", v, float)
         values[name] = value
     event = cls(**values)
+    for name in cls.ACTORS[1:]:  # the acting state toward itself: striking or visiting itself
+        if values[name] == values[cls.ACTORS[0]]:
+            raise ConfigError(f"{key}.{name}", values[name], f"must differ from {cls.ACTORS[0]}")
     event.check(key)
     return event

@@ -12,7 +12,7 @@ import numpy as np
 from sim.core import payoffs
 from sim.core.actions import act_effects, availability
 from sim.core.balance import balance_drift
-from sim.core.decisions import RULES, fictitious_beliefs, sample
+from sim.core.decisions import RULES, fictitious_beliefs, precision, sample
 from sim.core.expectations import Evaluator, catalogue_arrays, discount_weights, stock_decay
 from sim.core.qre import logit_qre
 from sim.engine import kernels
@@ -35,7 +35,7 @@ class NumpyBackend:
         self.evaluator = Evaluator(structure, alts, table, dynamics, decision, anticipations)
         self.qre = decision.rule == "qre"
         self.rule = None if self.qre else RULES[decision.rule]
-        self.lam = decision.lam * structure.rationality
+        self.lam = precision(decision.lam, structure.rationality)
         self.params_now = structure.payoff_params()
         self.params = kernel_params(structure, alts, table, dynamics, decision, anticipations)
 
@@ -223,7 +223,7 @@ def kernel_params(structure, alts, table, dynamics, decision, anticipations) -> 
         np.array([np.log(a.incumbent_prob / (1 - a.incumbent_prob)) for a in ants]),
         np.array([a.prestige_slope for a in ants], dtype=float),
         shifts,
-        np.asarray(decision.lam * structure.rationality, dtype=float),
+        precision(decision.lam, structure.rationality),
         decision.rule == "best_response",
         float(d.balance_rate),
         float(d.reciprocity),

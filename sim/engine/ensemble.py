@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.random.bit_generator import ISeedSequence
 
+from sim.core.decisions import precision
 from sim.core.expectations import discount_weights, stock_decay
 from sim.core.world import WorldState, blend_salience, random_affinity
 from sim.engine import ensemble_kernels
@@ -129,8 +130,10 @@ def ensemble_params(scenarios: list[RunSpec]) -> KernelParams:
         oil_exposure=along_runs([s.oil_exposure for s in structures], float),
         threat_aversion=_floats(s.threat_aversion for s in structures),
         weights=along_runs([s.weights for s in structures], float),
-        lam=_floats(d.lam for d in decisions)[:, None]
-        * along_runs([s.rationality for s in structures], float),
+        lam=precision(
+            _floats(d.lam for d in decisions)[:, None],
+            along_runs([s.rationality for s in structures], float),
+        ),
     )
     return KernelParams(**fields)
 

@@ -631,10 +631,10 @@ def choice_probabilities(values, available, lam, best_response):
             out[i, arg] = 1.0
             continue
         total = 0.0
-        top = lam[i] * best
         for a in range(width):
             if available[i, a]:
-                out[i, a] = math.exp(lam[i] * values[i, a] - top)
+                gap = values[i, a] - best  # <= 0; exactly 0 at the best: no inf * 0 for any lam
+                out[i, a] = 1.0 if gap == 0.0 else math.exp(lam[i] * gap)
                 total += out[i, a]
         for a in range(width):
             out[i, a] /= total

@@ -6,6 +6,7 @@ Every check raises :class:`~sim.errors.ConfigError` naming the dotted key and th
 
 import datetime as dt
 import math
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, fields
@@ -135,6 +136,28 @@ def _number(key, value, lo=-math.inf, hi=math.inf) -> float:
     if not lo <= value <= hi or not math.isfinite(value):
         raise ConfigError(key, value, f"must be a finite number in [{lo}, {hi}]")
     return float(value)
+
+
+TOP_LEVEL = (  # the sections of a run's config (a sweep adds its own keys, SWEEP_KEYS)
+    "seed", "balancer", "dynamics", "outputs", "actors", "relations", "trade", "theatres",
+    "actions", "decision", "scenario", "engine", "study",
+)  # fmt: skip
+DECISION_KEYS = ("rule", "lam", "horizon", "discount", "prior_weight")
+OUTPUT_KEYS = ("response_window", "figures")
+BALANCER_KEYS = ("actor", "rivals")
+
+
+def closed(prefix: str, mapping: dict, allowed) -> None:
+    """Refuse a key ``mapping`` may not have (a typo added with ``+`` is not ignored), naming
+    the nearest known key."""
+    import difflib
+
+    for k in mapping:
+        if k not in allowed:
+            key = f"{prefix}.{k}" if prefix else str(k)
+            near = difflib.get_close_matches(str(k), [str(a) for a in allowed], n=1)
+            hint = f"; did you mean {near[0]}?" if near else f" (known: {', '.join(allowed)})"
+            raise ConfigError(key, mapping[k], f"unknown key{hint}")
 
 
 def _mapping(key, value) -> dict:
@@ -281,9 +304,7 @@ def _action_table(cfg) -> ActionTable:
 
 def _dynamics(cfg) -> Dynamics:
     d = _mapping("dynamics", cfg.get("dynamics"))
-    for k in d:
-        if k not in DYNAMICS_RANGES:
-            raise ConfigError(f"dynamics.{k}", d[k], "unknown dynamics parameter")
+    closed("dynamics", d, tuple(DYNAMICS_RANGES))
     return Dynamics(**{k: _number(key, d.get(k), *r) for k, key, r in _DYNAMICS_CHECKS})
 
 
@@ -291,6 +312,7 @@ def parse_decision(cfg) -> Decision:
     from sim.core.decisions import RULE_NAMES
 
     d = _mapping("decision", cfg.get("decision"))
+    closed("decision", d, DECISION_KEYS)
     if d.get("rule") not in RULE_NAMES:
         raise ConfigError(
             "decision.rule", d.get("rule"), f"unknown rule (known: {', '.join(RULE_NAMES)})"
@@ -362,6 +384,7 @@ def build_scenario(cfg, reuse: Reuse | None = None) -> RunSpec:
     already built from the same config objects, see :class:`Reuse`). Sections are checked in a
     fixed order, so that a config with several mistakes always reports the same one."""
     cfg = to_container(cfg)
+    closed("", cfg, TOP_LEVEL)
     reuse = reuse or _NoReuse()
     shared = reuse.part(
         "sections",
@@ -373,7 +396,10 @@ def build_scenario(cfg, reuse: Reuse | None = None) -> RunSpec:
     seed = cfg.get("seed", 0)
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ConfigError("seed", seed, "must be a non-negative integer")
-    outputs = cfg.get("outputs", {}) or {}
+    outputs = _mapping("outputs", cfg.get("outputs") or {})
+    closed("outputs", outputs, OUTPUT_KEYS)
+    if not isinstance(outputs.get("figures", True), bool):
+        raise ConfigError("outputs.figures", outputs["figures"], "must be true or false")
     window = outputs.get("response_window", 3)
     if isinstance(window, bool) or not isinstance(window, int) or window < 1:
         raise ConfigError("outputs.response_window", window, "must be a positive integer")
@@ -517,7 +543,12 @@ def _scenario(cfg, codes, table) -> tuple:
         for key, body in enabled_events(sc.get("events"))
     ]
     events.sort(key=lambda e: e.step)  # stable: same-step events keep their file order
-    return str(sc.get("name", "scenario")), calendar, tuple(events)
+    name = str(sc.get("name", "scenario"))
+    if not re.fullmatch(r"[\w.-]+(/[\w.-]+)*", name) or ".." in name.split("/"):
+        raise ConfigError(
+            "scenario.name", name, "must be letters, digits, '_', '-', '.' (and '/' between them)"
+        )  # it names the output folder: nothing may lead out of outputs/
+    return name, calendar, tuple(events)
 
 
 def event_items(raw) -> list[tuple[str, object]]:
@@ -557,6 +588,7 @@ def enabled_events(raw) -> list[tuple[str, dict]]:
 
 def _balancer(cfg, codes) -> tuple:
     b = _mapping("balancer", cfg.get("balancer"))
+    closed("balancer", b, BALANCER_KEYS)
     balancer = (b.get("actor"), *list(b.get("rivals") or []))
     if len(balancer) != 3:
         raise ConfigError("balancer.rivals", b.get("rivals"), "name exactly two rivals")

@@ -95,6 +95,10 @@ class Options:
 
     @classmethod
     def of(cls, cfg: dict) -> "Options":
+        from sim.scenario.build import TOP_LEVEL, closed
+
+        closed("", cfg, (*SWEEP_KEYS, *TOP_LEVEL, "hydra"))  # a sweep's typo: its nearest key
+
         def integer(key, minimum=1):
             v = cfg.get(key)
             if isinstance(v, bool) or not isinstance(v, int) or v < minimum:
