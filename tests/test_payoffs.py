@@ -153,15 +153,10 @@ def test_components_over_extra_axes_equals_single_states():
     assert got[0, 1, 0] == pytest.approx(-89.0, abs=1e-9)
 
 
-def test_components_with_structure_payoff_params():
-    # Structure computes the shares; with no theatres salience is the capability share:
-    # actor 0 of capabilities [1, 3, 1] -> salience [0, 3/4, 1/4]; standing 1 -> [0, 1/3, 1/3]
-    # (full recognition is three states of standing 1, not renormalised over the two present);
-    # trade 0-1 = 2, 0-2 = 6, no reference given -> trade share [0, 1/4, 3/4].
-    # Actor 0, everyone at stance 0.5 toward everyone, no stocks, no oil:
-    #   security = 100 * 0.5 = 50, economic = 100 * (0.5 + 0.5) / 2 = 50,
-    #   prestige = 100 * (1/3 + 1/3) * 0.5 = 33.33.
-    structure = Structure(
+def three_states(**kw):
+    """Three states A, B, C: capabilities [1, 3, 1], trade A-B 2, A-C 6, B-C 1; ``kw``
+    replaces any field."""
+    fields = dict(
         codes=("A", "B", "C"),
         names=("A", "B", "C"),
         capability=np.array([1.0, 3.0, 1.0]),
@@ -175,7 +170,19 @@ def test_components_with_structure_payoff_params():
         threat_aversion=TA,
         theatre_weight=0.5,
     )
-    p = structure.payoff_params()
+    fields.update(kw)
+    return Structure(**fields)
+
+
+def test_components_with_structure_payoff_params():
+    # Structure computes the shares; with no theatres salience is the capability share:
+    # actor 0 of capabilities [1, 3, 1] -> salience [0, 3/4, 1/4]; standing 1 -> [0, 1/3, 1/3]
+    # (full recognition is three states of standing 1, not renormalised over the two present);
+    # trade 0-1 = 2, 0-2 = 6, no reference given -> trade share [0, 1/4, 3/4].
+    # Actor 0, everyone at stance 0.5 toward everyone, no stocks, no oil:
+    #   security = 100 * 0.5 = 50, economic = 100 * (0.5 + 0.5) / 2 = 50,
+    #   prestige = 100 * (1/3 + 1/3) * 0.5 = 33.33.
+    p = three_states().payoff_params()
     np.testing.assert_allclose(p.salience[0], [0.0, 0.75, 0.25])
     np.testing.assert_allclose(p.trade_share[0], [0.0, 0.25, 0.75])
     half = 0.5 * (1.0 - np.eye(3))
@@ -350,25 +357,6 @@ def test_security_counts_each_state_with_its_strength_by_hand():
     assert payoffs.security(toward, salience, TA, 0.0, strong) > whole
     friend_hurt = payoffs.strength(np.array([0.0, 0.0, 100.0]), 0.01)
     assert payoffs.security(toward, salience, TA, 0.0, friend_hurt) < whole
-
-
-def three_states(**kw):
-    fields = dict(
-        codes=("A", "B", "C"),
-        names=("A", "B", "C"),
-        capability=np.array([1.0, 3.0, 1.0]),
-        weights=np.full((3, 3), 1 / 3),
-        rationality=np.ones(3),
-        oil_exposure=np.zeros(3),
-        standing=np.ones(3),
-        trade=np.array([[0.0, 2.0, 6.0], [2.0, 0.0, 1.0], [6.0, 1.0, 0.0]]),
-        presence=np.zeros((3, 1)),
-        initial_stance=np.zeros((3, 3)),
-        threat_aversion=TA,
-        theatre_weight=0.5,
-    )
-    fields.update(kw)
-    return Structure(**fields)
 
 
 def test_trade_at_stake_is_measured_against_a_fixed_reference():

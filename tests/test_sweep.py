@@ -43,6 +43,15 @@ def cli(*args, out: Path, timeout=180):
     )
 
 
+def wait_until(proc, ready, what: str, seconds: float = 120) -> None:
+    """Poll until ``ready()`` while the subprocess ``proc`` still runs (it must not end first)."""
+    deadline = time.monotonic() + seconds
+    while not ready():
+        assert proc.poll() is None, f"the sweep ended before writing {what}"
+        assert time.monotonic() < deadline, f"no {what} in {seconds:.0f} s"
+        time.sleep(0.05)
+
+
 def main(*args, out: Path, monkeypatch, capsys):
     """The real command line (``sim.cli.sweep.main``, Hydra included) in this process: exit code,
     stdout, stderr."""
@@ -175,11 +184,7 @@ def test_sigkill_part_way_then_resume_equals_an_uninterrupted_sweep(tmp_path):
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 120
-        while not list((out / "results").glob("part-*.parquet")):
-            assert proc.poll() is None, "the sweep ended before writing a part"
-            assert time.monotonic() < deadline, "no part written in 120 s"
-            time.sleep(0.05)
+        wait_until(proc, lambda: list((out / "results").glob("part-*.parquet")), "a part")
     finally:
         os.killpg(proc.pid, signal.SIGKILL)  # the sweep, its fork server and its workers
         proc.wait()
@@ -228,11 +233,8 @@ def test_a_second_sweep_into_a_folder_in_use_is_refused(tmp_path):
         text=True,
     )
     try:
-        deadline = time.monotonic() + 120
-        while not (out / "sweep.lock").is_file() or not (out / "sweep.lock").stat().st_size:
-            assert first.poll() is None, "the first sweep ended before taking the lock"
-            assert time.monotonic() < deadline, "no lock taken in 120 s"
-            time.sleep(0.05)
+        lock = out / "sweep.lock"
+        wait_until(first, lambda: lock.is_file() and lock.stat().st_size, "the lock")
         second = cli(*args, "part_rows=20", out=out)
         assert first.poll() is None, "the first sweep ended before the second was refused"
     finally:
@@ -458,11 +460,7 @@ def test_a_lost_local_worker_is_replaced_and_its_chunks_run_again(tmp_path):
         text=True,
     )
     try:
-        deadline = time.monotonic() + 120
-        while not list((out / "results").glob("part-*.parquet")):
-            assert proc.poll() is None, "the sweep ended before writing a part"
-            assert time.monotonic() < deadline, "no part written in 120 s"
-            time.sleep(0.05)
+        wait_until(proc, lambda: list((out / "results").glob("part-*.parquet")), "a part")
         workers = children(proc.pid)
         assert workers, "no worker process found"
         os.kill(workers[0], signal.SIGKILL)
