@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from cli_cases import Case, invoke
 
 ROOT = Path(__file__).resolve().parent.parent
 SIM_RUN = Path(sys.executable).parent / "sim-run"
@@ -109,19 +110,35 @@ BAD_INPUTS = [
         "soleimani.target='USA': must differ from perpetrator",
     ),
     ("scenario.name=../../escape", "scenario.name='../../escape': must be letters"),
+    ("+trade.ISR.RUS=99", "trade.ISR.RUS=99.0: conflicts with trade.RUS.ISR=5.0"),
+    ("seed=${nope.nothere}", "seed: Interpolation key 'nope.nothere' not found"),
+    ("seed=${seed}", "seed: Recursive interpolation detected"),
+    ("+actors.RUS={name: X}", "actors.RUS='{name: X}': state RUS already exists"),
+    ("scenario.start=notadate", "scenario.start='notadate': is not a date"),
+    ("+scenario.foo=1", "scenario.foo=1: unknown key"),
+    ("+scenario.step_dayz=1", "scenario.step_dayz=1: unknown key; did you mean step_days?"),
+    ("+actions.strike.goldstien=1", "strike.goldstien=1: unknown key; did you mean goldstein?"),
+    ("+actors.RUS.rationalty=1", "RUS.rationalty=1: unknown key; did you mean rationality?"),
+    ("overwrite=yes", "overwrite='yes': must be true or false"),
+    (
+        ("scenario.start=0001-01-01", "scenario.end=9999-12-31", "scenario.step_days=1"),
+        "more than the 5,000,000 a run may hold",
+    ),
+    (("--config-dir", "/nonexistent"), "--config-dir '/nonexistent': no such folder"),
 ]
 
 
 @pytest.mark.parametrize("override, expected", BAD_INPUTS)
 def test_bad_input_exits_2_with_one_line(tmp_path, override, expected):
-    proc = sim_run(override, out=tmp_path)
-    assert proc.returncode == 2, (proc.stdout, proc.stderr)
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1, proc.stderr
+    """In this process, as the fuzz test runs (``cli_cases.invoke``); the result folder is
+    never made."""
+    argv = list(override) if isinstance(override, tuple) else [override]
+    outcome = invoke(Case("sim-run", argv, valid=False), tmp_path)
+    assert outcome.code == 2, outcome
+    lines = outcome.stderr.strip().splitlines()
+    assert len(lines) == 1, outcome.stderr
     assert expected in lines[0]
-    assert "Traceback" not in proc.stderr
-    assert not (tmp_path / "summary.json").exists()
-    assert not list(tmp_path.glob("*.parquet"))
+    assert not (tmp_path / "result").exists()
 
 
 def test_all_zero_weights_exit_2(tmp_path):
@@ -149,3 +166,14 @@ def test_help_names_only_the_groups_each_command_uses(tmp_path):
     }.pop()
     assert "decision:" in groups and "design:" not in groups and "executor:" not in groups
     assert "design: grid, lhs, sobol, morris" in sweep_help.stdout
+
+
+def test_a_qre_the_fixed_continuation_lost_is_followed(tmp_path):
+    """Found by the fuzz test: at a large alpha in the five-state turkey scenario the logit
+    QRE's branch turns faster than eight continuation steps follow (a traceback, residual 0.7);
+    halving the step where the fixed point is lost follows it to the end."""
+    argv = ["scenario=turkey", "dynamics.alpha=0.6", "seed=1", "decision=qre"]
+    outcome = invoke(Case("sim-run", [*argv, "outputs.figures=false"], valid=True), tmp_path)
+    assert outcome.code == 0, outcome.stderr
+    summary = json.loads((tmp_path / "result" / "summary.json").read_text())
+    assert summary["decision_rule"] == "qre" and summary["steps"] > 0

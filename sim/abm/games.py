@@ -263,9 +263,12 @@ def frequencies_figure(model: GameModel, path: Path):
     plt.close(fig)
 
 
-def write_game(model: GameModel, config: dict, out_dir, seed: int) -> dict:
-    """Write steps.parquet, figures/frequencies.png (when ``outputs.figures``) and summary.json
-    into ``out_dir`` atomically (``sim.outputs.atomic.StagedResult``); return the summary."""
+def write_game(
+    model: GameModel, config: dict, out_dir, seed: int, files: dict | None = None
+) -> dict:
+    """Write steps.parquet, figures/frequencies.png (when ``outputs.figures``), ``files``
+    (relative name: text) and summary.json into ``out_dir`` atomically
+    (``sim.outputs.atomic.StagedResult``); return the summary."""
     import pyarrow as pa
 
     from sim.outputs.atomic import StagedResult
@@ -279,6 +282,8 @@ def write_game(model: GameModel, config: dict, out_dir, seed: int) -> dict:
         )
         if figures:
             frequencies_figure(model, staged.path("figures/frequencies.png"))
+        for name, text in (files or {}).items():
+            staged.write_text(name, text)
         staged.commit(result)
     return result
 

@@ -34,19 +34,22 @@ def simulate(scenario, backend: str = "numba"):
     return run(scenario, backend)
 
 
-def write(model, config: dict, out_dir, figures: bool | None = None) -> dict:
-    """Write the model's result folder (tables, figures, ``summary.json`` last); return the
-    summary."""
+def write(
+    model, config: dict, out_dir, figures: bool | None = None, files: dict | None = None
+) -> dict:
+    """Write the model's result folder (tables, figures, ``files`` — relative name: text —
+    and ``summary.json`` last); return the summary."""
     if figures is None:
         figures = bool((config.get("outputs") or {}).get("figures", True))
     if is_game(config):
         from sim.abm.games import write_game
 
         outputs = dict(config.get("outputs") or {}, figures=figures)
-        return write_game(model, {**config, "outputs": outputs}, out_dir, seed=config["seed"])
+        config = {**config, "outputs": outputs}
+        return write_game(model, config, out_dir, seed=config["seed"], files=files)
     from sim.outputs.tables import write_run
 
-    return write_run(model, config, out_dir, seed=config["seed"], figures=figures)
+    return write_run(model, config, out_dir, seed=config["seed"], figures=figures, files=files)
 
 
 def run_config(config, out_dir=None, *, figures: bool | None = None, backend: str = "numba"):

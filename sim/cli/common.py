@@ -4,12 +4,17 @@ command line that composes the config once before Hydra does."""
 import datetime as dt
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from sim.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from sim.scenario.compose import composer
 
-__all__ = ["EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "Command", "precheck"]
+__all__ = [
+    "EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "Command", "precheck",
+    "remove_if_empty",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -23,16 +28,54 @@ class Command:
         print(f"{self.name}: error: {message}", file=sys.stderr)
         sys.exit(code)
 
-    def precheck(self, argv: list[str], config_name: str) -> None:
-        """:func:`precheck` with this command's :meth:`fail`."""
-        precheck(argv, config_name, self.fail)
+    def prepare(self, argv: list[str], config_name: str, check=None) -> list[str]:
+        """The command line as Hydra should read it (:func:`quote_values`), checked by
+        :func:`precheck` with this command's :meth:`fail`."""
+        argv = quote_values(argv)
+        precheck(argv, config_name, self.fail, check)
+        return argv
+
+
+def remove_if_empty(folder) -> None:
+    """Remove the empty folder Hydra made for a result that did not come (a command refused in
+    its app leaves nothing behind)."""
+    folder = Path(folder)
+    if folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+
+
+# A value Hydra's override grammar cannot read unquoted (a space, a letter beyond ASCII) in
+# what is plainly a path or a sentence: no brackets, braces (but ${...}), quotes or commas.
+_INTERPOLATION = re.compile(r"\$\{[^{}]*\}")
+_STRUCTURE = re.compile(r"[][{}()'\",]")
+_NEEDS_QUOTES = re.compile(r"[\s]|[^\x00-\x7f]")
+
+
+def quote_values(argv: list[str]) -> list[str]:
+    """``hydra.run.dir=/tmp/my results/été`` as ``hydra.run.dir='/tmp/my results/été'``: the
+    shell has already split the words, so a space or an accent in a value is meant, but Hydra's
+    grammar would refuse it with a four-line lexer error."""
+    out = []
+    for arg in argv:
+        key, eq, value = arg.partition("=")
+        bare = _INTERPOLATION.sub("", value)
+        if (
+            eq
+            and not key.startswith("-")
+            and _NEEDS_QUOTES.search(value)
+            and not _STRUCTURE.search(bare)
+            and not value.endswith("\\")
+        ):
+            arg = f"{key}='{value}'"
+        out.append(arg)
+    return out
 
 
 def _split_argv(argv: list[str]):
-    """Overrides, extra config directories and whether this is a multirun (-m, --multirun or
-    hydra.mode=MULTIRUN) from the command line, or None when a flag other than --config-dir and
-    --multirun asks Hydra for something else (--help, --cfg ...)."""
-    overrides, dirs, multirun, k = [], [], False, 0
+    """Overrides, overrides of ``hydra.*``, extra config directories and whether this is a
+    multirun (-m, --multirun or hydra.mode=MULTIRUN) from the command line, or None when a flag
+    other than --config-dir and --multirun asks Hydra for something else (--help, --cfg ...)."""
+    overrides, hydra_overrides, dirs, multirun, k = [], [], [], False, 0
     while k < len(argv):
         arg = argv[k]
         if arg in ("--config-dir", "-cd"):
@@ -47,10 +90,12 @@ def _split_argv(argv: list[str]):
             return None
         elif arg.replace(" ", "").upper() == "HYDRA.MODE=MULTIRUN":
             multirun = True
-        elif not arg.startswith("hydra."):
+        elif arg.startswith("hydra."):
+            hydra_overrides.append(arg)
+        else:
             overrides.append(arg)
         k += 1
-    return overrides, dirs, multirun
+    return overrides, hydra_overrides, dirs, multirun
 
 
 def _jobs(overrides: list[str]) -> list[list[str]]:
@@ -64,15 +109,27 @@ def _jobs(overrides: list[str]) -> list[list[str]]:
     return BasicSweeper.split_arguments(parser.parse_overrides(overrides), None)[0]
 
 
-def precheck(argv: list[str], config_name: str, on_error) -> None:
+Check = Callable[[dict, str, bool, object], str | None]
+
+
+def precheck(argv: list[str], config_name: str, on_error, check: Check | None = None) -> None:
     """Compose the config once before Hydra does, so that a bad override (an unknown key, an
-    unknown option of a config group, a scenario file that is not YAML) is one line and exit 2
-    rather than Hydra's traceback-like exit 1. In a multirun, every job's overrides are composed,
-    so that no job runs when one of them would fail. Used by sim-run and sim-sweep."""
+    unknown option of a config group, a scenario file that is not YAML, an interpolation that
+    does not resolve) is one line and exit 2 rather than Hydra's traceback-like exit 1, and
+    nothing is written. In a multirun, every job's overrides are composed, so that no job runs
+    when one of them would fail. ``check(config, out_dir, multirun, hydra)``: the command's own
+    check of a job's resolved config (``hydra`` left out), of the folder it would write (the
+    run's, or a multirun's) and its ``hydra`` section, returning the error line or None. Used by
+    sim-run and sim-sweep."""
     split = _split_argv(argv)
     if split is None:
         return
-    overrides, dirs, multirun = split
+    overrides, hydra_overrides, dirs, multirun = split
+    message = None
+    for d in dirs:
+        if not Path(d).is_dir():
+            on_error(f"--config-dir {d!r}: no such folder")
+            return
     by_position = [o for o in overrides if _EVENT_BY_POSITION.match(o)]
     if by_position:
         rest = [o for o in overrides if o not in by_position]
@@ -84,13 +141,38 @@ def precheck(argv: list[str], config_name: str, on_error) -> None:
     try:
         with composer(extra_dirs=dirs) as compose:
             for job in _jobs(overrides) if multirun else [overrides]:
-                compose(config_name, job)
+                cfg = compose(config_name, [*job, *hydra_overrides], return_hydra_config=True)
+                message = _check_job(cfg, multirun, check)
+                if message:
+                    break
     except Exception as error:  # any failure to compose is a mistake in the configuration
-        text = " ".join(str(error).split())
-        cause = error.__cause__
-        if cause is not None and str(cause).split():
-            text += f" ({' '.join(str(cause).split()[:30])})"
-        on_error(text)
+        message = _one_line(error)
+    if message:
+        on_error(message)
+
+
+def _one_line(error: Exception) -> str:
+    text = " ".join(str(error).split())
+    cause = error.__cause__
+    if cause is not None and str(cause).split():
+        text += f" ({' '.join(str(cause).split()[:30])})"
+    return text
+
+
+def _check_job(cfg, multirun: bool, check: Check | None) -> str | None:
+    """The error line of one composed job (with its ``hydra`` section), or None."""
+    from omegaconf import OmegaConf
+    from omegaconf.errors import OmegaConfBaseException
+
+    key = "hydra.sweep.dir" if multirun else "hydra.run.dir"
+    try:
+        out_dir = str(OmegaConf.select(cfg, key, throw_on_resolution_failure=True))
+        job = OmegaConf.masked_copy(cfg, [k for k in cfg if k != "hydra"])
+        config = OmegaConf.to_container(job, resolve=True)
+    except OmegaConfBaseException as error:
+        where = getattr(error, "full_key", None) or key
+        return f"{where}: {str(error).splitlines()[0]}"
+    return check(config, out_dir, multirun, cfg.hydra) if check is not None else None
 
 
 # scenario.events.2.target=X or scenario.events[2].target=X (optionally +, ++ or ~): the syntax of

@@ -10,7 +10,7 @@ import gc
 import logging
 import sys
 
-from sim.cli.common import EXIT_FAILED, Command
+from sim.cli.common import EXIT_FAILED, Command, remove_if_empty
 from sim.errors import ConfigError
 from sim.scenario.compose import CONFIG_DIR
 from sim.sweeps.session import SweepAborted, report, run_sweep, scenario_configs
@@ -42,6 +42,7 @@ def _app():
             sweep_config = OmegaConf.to_container(cfg, resolve=True)
             outcome = run_sweep(sweep_config, configs, hc.runtime.output_dir, overrides)
         except ConfigError as error:
+            remove_if_empty(hc.runtime.output_dir)
             fail(str(error))
         except SweepAborted as error:
             fail(str(error), EXIT_FAILED)
@@ -60,9 +61,19 @@ def _freeze_at_exit() -> None:
     atexit.register(gc.freeze)
 
 
+def check(config: dict, out_dir: str, multirun: bool, hydra_cfg) -> str | None:
+    """The error line for a sweep folder that cannot be written or holds a run (``precheck``);
+    the sweep checks its config itself, before it writes."""
+    from sim.outputs.folders import sweep_folder_problem, unwritable
+
+    key = "hydra.sweep.dir" if multirun else "hydra.run.dir"
+    problem = unwritable(out_dir) if multirun else sweep_folder_problem(out_dir)
+    return f"{key}={out_dir!r}: {problem}" if problem else None
+
+
 def main() -> None:
     _freeze_at_exit()
-    COMMAND.precheck(sys.argv[1:], "sweep")
+    sys.argv[1:] = COMMAND.prepare(sys.argv[1:], "sweep", check)
     _app()()
 
 

@@ -96,9 +96,28 @@ def logit_qre(
     precision = np.asarray(precision, dtype=float)
     avail = available.astype(float)
     p = avail / avail.sum(axis=1, keepdims=True)
+    done = 0.0  # the share of the way along the branch reached (precision * done**2)
     for k in range(1, steps + 1):
-        p = fixed_point(p, values, available, precision * (k / steps) ** 2, tol)
+        p, done = _advance(p, done, k / steps, values, available, precision, tol)
     return p
+
+
+def _advance(p, done, goal, values, available, precision, tol, min_step=1.0 / 1024):
+    """Continue the branch from ``done`` to ``goal`` (shares of the way), halving a step whose
+    fixed point is not reached from the last one (where the branch turns fast, as with many
+    alternatives at a large ``alpha``); QREFailure when a step of ``min_step`` fails too."""
+    step = goal - done
+    while done < goal:
+        target = goal if done + step >= goal - 1e-12 else done + step
+        try:
+            p = fixed_point(p, values, available, precision * target**2, tol)
+        except QREFailure:
+            if step <= min_step:
+                raise
+            step /= 2.0
+            continue
+        done = target
+    return p, done
 
 
 def normal_form_values(payoffs: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:

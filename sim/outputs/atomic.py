@@ -48,7 +48,11 @@ class StagedResult:
 
     ``with StagedResult(out_dir) as result:`` then ``result.path(name)`` for each file to write
     and ``result.commit(summary)`` at the end; leaving the block without a commit (an error)
-    leaves the folder as it was, less nothing."""
+    leaves the folder as it was, less nothing. A commit replaces the whole result: what an
+    earlier run wrote there (:attr:`OWNED`: tables, ``figures/``, ``.hydra/``, a log) and this
+    one does not is removed, so that no old figure sits beside new tables."""
+
+    OWNED = ("steps.parquet", "decisions.parquet", "events.parquet", "figures", ".hydra", "run.log")
 
     def __init__(self, out_dir):
         self.out_dir = Path(out_dir)
@@ -70,10 +74,20 @@ class StagedResult:
     def write_table(self, name: str, table: pa.Table) -> None:
         pq.write_table(table, self.path(name))
 
+    def write_text(self, name: str, text: str) -> None:
+        self.path(name).write_text(text, encoding="utf-8")
+
     def commit(self, summary: dict) -> None:
-        """Write ``summary.json`` and move every file into place, the summary last."""
+        """Write ``summary.json`` and move every file into place, the summary last (it is
+        removed first: until it is back, the folder holds no result)."""
         (self.staging / SUMMARY).write_text(json.dumps(summary, indent=2) + "\n")
-        (self.out_dir / SUMMARY).unlink(missing_ok=True)  # no old summary beside new tables
+        (self.out_dir / SUMMARY).unlink(missing_ok=True)
+        for owned in self.OWNED:
+            old = self.out_dir / owned
+            if old.is_dir() and not old.is_symlink():
+                shutil.rmtree(old)
+            elif old.exists() or old.is_symlink():
+                old.unlink()
         for name in [*self.names, SUMMARY]:
             (self.out_dir / name).parent.mkdir(parents=True, exist_ok=True)
             os.replace(self.staging / name, self.out_dir / name)

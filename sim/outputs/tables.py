@@ -27,8 +27,9 @@ RESULT_FILES = (
 
 
 def config_hash(config: dict) -> str:
-    """SHA-256 of the resolved configuration (the Hydra section excluded), canonical JSON."""
-    payload = {k: v for k, v in config.items() if k != "hydra"}
+    """SHA-256 of the resolved configuration, canonical JSON (the Hydra section and
+    ``overwrite``, which say where and how to write, not what, excluded)."""
+    payload = {k: v for k, v in config.items() if k not in ("hydra", "overwrite")}
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -120,8 +121,11 @@ def _write_parquet(df: pd.DataFrame, path: Path):
     pq.write_table(pa.Table.from_pandas(df, preserve_index=False), path)
 
 
-def write_run(model, config: dict, out_dir, seed: int, figures: bool = True) -> dict:
-    """Write the run's files into ``out_dir`` atomically (:class:`StagedResult`); return the
+def write_run(
+    model, config: dict, out_dir, seed: int, figures: bool = True, files: dict | None = None
+) -> dict:
+    """Write the run's files into ``out_dir`` atomically (:class:`StagedResult`), with
+    ``files`` (relative name: text, such as the command's ``.hydra/config.yaml``); return the
     summary."""
     from sim.outputs import figures as plots
 
@@ -137,5 +141,7 @@ def write_run(model, config: dict, out_dir, seed: int, figures: bool = True) -> 
             events = model.record.events
             plots.relations(steps, events, b, rivals, codes, result.path("figures/relations.png"))
             plots.payoffs(steps, events, codes, result.path("figures/payoffs.png"))
+        for name, text in (files or {}).items():
+            result.write_text(name, text)
         result.commit(summary)
     return summary

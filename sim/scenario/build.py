@@ -140,10 +140,13 @@ def _number(key, value, lo=-math.inf, hi=math.inf) -> float:
 
 TOP_LEVEL = (  # the sections of a run's config (a sweep adds its own keys, SWEEP_KEYS)
     "seed", "balancer", "dynamics", "outputs", "actors", "relations", "trade", "theatres",
-    "actions", "decision", "scenario", "engine", "study",
+    "actions", "decision", "scenario", "engine", "study", "overwrite",
 )  # fmt: skip
 DECISION_KEYS = ("rule", "lam", "horizon", "discount", "prior_weight")
 OUTPUT_KEYS = ("response_window", "figures")
+ACTOR_KEYS = (
+    "name", "capability", "weights", "rationality", "oil_exposure", "standing", "trade_reference",
+)  # fmt: skip
 BALANCER_KEYS = ("actor", "rivals")
 
 
@@ -170,22 +173,12 @@ def parse_actors(cfg):
     actors = _mapping("actors", cfg.get("actors"))
     if len(actors) < 2:
         raise ConfigError("actors", list(actors), "at least two actors are needed")
-    allowed = {
-        "name",
-        "capability",
-        "weights",
-        "rationality",
-        "oil_exposure",
-        "standing",
-        "trade_reference",
-    }
+    allowed = ACTOR_KEYS
     rows = []
     for code, a in actors.items():
         key = f"actors.{code}"
         a = _mapping(key, a)
-        for k in a:
-            if k not in allowed:
-                raise ConfigError(f"{key}.{k}", a[k], "unknown actor parameter")
+        closed(key, a, allowed)
         w = _mapping(f"{key}.weights", a.get("weights"))
         for k in w:
             if k not in WEIGHT_KEYS:
@@ -229,9 +222,10 @@ def _pairs(cfg, name, codes, lo, hi, symmetric):
             i, j = index[a], index[b]
             if symmetric:
                 pair = (min(i, j), max(i, j))
-                if pair in seen and seen[pair] != v:
-                    raise ConfigError(key, v, f"conflicts with {seen[pair][1]}")
-                seen[pair] = v
+                if pair in seen and seen[pair][1] != v:
+                    first, value = seen[pair]
+                    raise ConfigError(key, v, f"conflicts with {first}={value!r} (trade is mutual)")
+                seen[pair] = (key, v)
                 out[j, i] = v
             out[i, j] = v
     out.setflags(write=False)  # may be shared by many scenarios (Reuse)
@@ -257,9 +251,7 @@ def _action_table(cfg) -> ActionTable:
     for name, a in _mapping("actions", cfg.get("actions")).items():
         key = f"actions.{name}"
         a = dict(_mapping(key, a))
-        for k in a:
-            if k not in known:
-                raise ConfigError(f"{key}.{k}", a[k], "unknown action parameter")
+        closed(key, a, sorted(known))
         if a.get("target", "other") not in TARGET_KINDS:
             raise ConfigError(f"{key}.target", a.get("target"), f"must be one of {TARGET_KINDS}")
         if a.get("requires") not in REQUIREMENTS:
@@ -519,11 +511,7 @@ def _actor_columns(rows: list) -> ActorColumns:
 def _scenario(cfg, codes, table) -> tuple:
     """The scenario section: its name, calendar and typed events in order."""
     sc = _mapping("scenario", cfg.get("scenario"))
-    for k in sc:
-        if k not in SCENARIO_KEYS:
-            raise ConfigError(
-                f"scenario.{k}", sc[k], f"unknown scenario key (known: {', '.join(SCENARIO_KEYS)})"
-            )
+    closed("scenario", sc, SCENARIO_KEYS)
     start = parse_date("scenario.start", sc.get("start"))
     end = parse_date("scenario.end", sc.get("end"))
     if end < start:
@@ -532,6 +520,7 @@ def _scenario(cfg, codes, table) -> tuple:
     if isinstance(step_days, bool) or not isinstance(step_days, int) or step_days < 1:
         raise ConfigError("scenario.step_days", step_days, "must be a positive integer")
     calendar = Calendar(start, end, step_days)
+    _check_size(calendar, len(codes), table)
     events: list[Event] = [
         build_event(
             body,
@@ -549,6 +538,29 @@ def _scenario(cfg, codes, table) -> tuple:
             "scenario.name", name, "must be letters, digits, '_', '-', '.' (and '/' between them)"
         )  # it names the output folder: nothing may lead out of outputs/
     return name, calendar, tuple(events)
+
+
+# The largest run: steps x states x alternatives per state, the size of the arrays of utilities
+# and choice probabilities a run keeps. Measured: about 330 bytes a cell at peak (jan2020 in
+# daily steps to 2039 and to 2059, 0.65 and 1.29 million cells: 537 and 747 MB), so 5 million
+# cells is about 1.7 GB. jan2020 has 22 x 4 x 22; a century in weekly steps of 6 states fits.
+MAX_CELLS = 5_000_000
+
+
+def _check_size(calendar: Calendar, n: int, table: ActionTable) -> None:
+    """Refuse, before anything is allocated, a run too large to hold (a scenario from year 1 to
+    9999 in daily steps would ask for hundreds of gigabytes)."""
+    targets = {"none": 1, "other": n - 1, "pair": (n - 1) * (n - 2) // 2}
+    per_state = sum(targets[s.target] for s in table.specs if not s.event_only)
+    cells = calendar.steps * n * per_state
+    if cells > MAX_CELLS:
+        raise ConfigError(
+            "scenario.end",
+            str(calendar.end),
+            f"{calendar.steps} steps x {n} states x {per_state} alternatives is {cells:,} cells, "
+            f"more than the {MAX_CELLS:,} a run may hold: shorten the scenario or use longer "
+            "steps (scenario.step_days)",
+        )
 
 
 def event_items(raw) -> list[tuple[str, object]]:

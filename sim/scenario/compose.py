@@ -5,8 +5,11 @@ tests and a notebook compose the same files from any folder, editable install or
 """
 
 import contextlib
+import re
 from importlib.resources import files
 from pathlib import Path
+
+from sim.errors import ConfigError
 
 CONFIG_PACKAGE = "sim.conf"
 CONFIG_DIR = str(files(CONFIG_PACKAGE))
@@ -23,10 +26,13 @@ def composer(config_dir=None, extra_dirs=()):
 
     searchpath = []
     if extra_dirs:
-        paths = ",".join(f"file://{Path(d).resolve()}" for d in extra_dirs)
+        paths = ",".join(f"'file://{Path(d).resolve()}'" for d in extra_dirs)  # spaces too
         searchpath = [f"hydra.searchpath=[{paths}]"]
 
     def compose(config_name: str, overrides=(), return_hydra_config: bool = False):
+        _refuse_existing_actors(
+            overrides, lambda rest: hydra_compose(config_name, [*rest, *searchpath])
+        )
         return hydra_compose(
             config_name,
             overrides=[*overrides, *searchpath],
@@ -35,6 +41,28 @@ def composer(config_dir=None, extra_dirs=()):
 
     with initialize_config_dir(config_dir=str(config_dir or CONFIG_DIR), version_base=None):
         yield compose
+
+
+# +actors.TUR={...} adds a state; with a code the config has already, Hydra would merge the
+# mapping into that state's instead (+ means add; ++ add or override, and stays a merge).
+_ADDED_ACTOR = re.compile(r"^\+actors\.([^.=]+)=")
+
+
+def _refuse_existing_actors(overrides, compose_rest) -> None:
+    """Raise ``ConfigError`` for ``+actors.CODE=...`` where the config (``compose_rest`` of the
+    other overrides) has a state CODE already."""
+    added = {m.group(1): o for o in overrides if (m := _ADDED_ACTOR.match(o))}
+    if not added:
+        return
+    actors = compose_rest([o for o in overrides if o not in added.values()]).get("actors") or {}
+    for code, override in added.items():
+        if code in actors:
+            raise ConfigError(
+                f"actors.{code}",
+                override.partition("=")[2],
+                f"state {code} already exists (+ adds a new state; change one of its keys "
+                f"with actors.{code}.KEY=VALUE)",
+            )
 
 
 def compose_dict(

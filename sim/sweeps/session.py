@@ -48,6 +48,7 @@ SWEEP_KEYS = (
     "progress",
     "part_rows",
     "flush_seconds",
+    "overwrite",  # sim-run's (a sweep's folder is never overwritten: see resume)
 )
 COLLECT = ("summary", "steps")
 ENGINES = ("ensemble", "mesa")
