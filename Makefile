@@ -14,7 +14,7 @@ TEST_STAMP := $(VENV)/.installed-test
 ARGS   ?=
 SOURCES := sim tests benchmarks experiments
 
-.PHONY: run test lint bench facts baseline clean
+.PHONY: run test lint bench facts stylized-facts baseline clean
 
 run: $(RUN_STAMP)
 	$(BIN)/sim-run $(ARGS)
@@ -32,7 +32,10 @@ lint: $(TEST_STAMP)
 bench: $(RUN_STAMP)
 	$(BIN)/python benchmarks/bench_run.py
 
-facts: $(RUN_STAMP)  # the study experiments/stylized_facts/: make facts [ARGS=replicates=1000 DIR=...]
+facts: $(RUN_STAMP)  # the validation study (docs/VALIDATION.md): make facts [ARGS=--replicates 100 DIR=...]
+	$(BIN)/python -m sim.validation.facts --out $(or $(DIR),outputs/experiments/validation/v1) $(ARGS)
+
+stylized-facts: $(RUN_STAMP)  # the earlier study experiments/stylized_facts/ [ARGS=replicates=1000 DIR=...]
 	$(BIN)/sim-sweep experiment=stylized_facts progress=false \
 	  hydra.run.dir=$(or $(DIR),outputs/experiments/stylized_facts/v1) $(ARGS)
 	$(BIN)/python experiments/stylized_facts/study.py $(or $(DIR),outputs/experiments/stylized_facts/v1)

@@ -35,8 +35,19 @@ def test_wilson_interval_by_hand():
     assert wilson_interval(0, 10)[0] == pytest.approx(0.0, abs=1e-12)
 
 
+# A guard against breaking the scenario, not evidence (docs/VALIDATION.md): the facts of DESIGN.md
+# the model meets with its default parameters. The sharpened and new facts of the validation
+# study (muted_response, release_week, israel_strikes_go_on) are reported by it, met or not.
+GUARDED = (
+    "release_before_election",
+    "positive_with_both",
+    "iran_dip_no_collapse",
+    "rivalry_persists",
+)
+
+
 def test_stylized_facts_hold_for_most_seeds(jan2020):
-    shares = {f: np.mean([stylized_facts(m)[f] for m in jan2020]) for f in FACTS}
+    shares = {f: np.mean([stylized_facts(m)[f] for m in jan2020]) for f in GUARDED}
     for fact, share in shares.items():
         assert share >= THRESHOLD, (fact, share)
 

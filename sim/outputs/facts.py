@@ -16,13 +16,18 @@ from sim.outputs.metrics import balance_broken_step
 
 FACTS = {
     "muted_response": (
-        "answers the assassination with condemnation or mediation, no costly act against the perpetrator"
+        "answers the assassination with condemnation and mediation, no costly act against the perpetrator"
     ),
     "release_before_election": "releases the prisoner before the election",
     "positive_with_both": "keeps positive relations with both rivals (all four stances > 0 every step)",
     "iran_dip_no_collapse": "the second rival's stance toward it dips after the visits and stays positive",
     "rivalry_persists": "the two rivals stay hostile to each other (both stances < 0 every step)",
+    "release_week": "releases the prisoner within a week of the real release (step 13 of jan2020)",
+    "israel_strikes_go_on": "the first rival strikes the second in 4 steps, 2 after the assassination",
 }
+# docs/VALIDATION.md, "Rules fixed before any result": jan2020's real release, 29 January 2020
+RELEASE_STEP = 13
+STRIKES, STRIKES_AFTER = 4, 2
 
 
 @dataclass(frozen=True)
@@ -110,8 +115,8 @@ def _labels(view, actor: int) -> tuple:
 
 def muted_response(run, balancer: int):
     """In the response window of the first assassination: at least one condemnation of the
-    perpetrator or mediation between perpetrator and victim, and no escalation against the
-    perpetrator."""
+    perpetrator and at least one mediation between perpetrator and victim, and no escalation
+    against the perpetrator (docs/VALIDATION.md: sharpened from DESIGN.md's "or")."""
     view = as_view(run)
     hits = _events(view, "assassination")
     if not hits:
@@ -120,8 +125,9 @@ def muted_response(run, balancer: int):
     perp, victim = e.perpetrator, e.target
     window = _labels(view, balancer)[e.step - 1 : e.step - 1 + view.response_window]
     escalations = {f"{a}:{perp}" for a in view.escalations}
-    muted = {f"condemn:{perp}", f"mediate:{perp}-{victim}", f"mediate:{victim}-{perp}"}
-    return not escalations & set(window) and bool(muted & set(window))
+    mediation = {f"mediate:{perp}-{victim}", f"mediate:{victim}-{perp}"}
+    acts = set(window)
+    return not escalations & acts and f"condemn:{perp}" in acts and bool(mediation & acts)
 
 
 def release_step(run, holder: int) -> int | None:
@@ -140,6 +146,27 @@ def release_before_election(run, balancer: int):
         return None
     released = release_step(view, balancer)
     return released is not None and released < elections[0].step
+
+
+def release_week(run, balancer: int, real: int = RELEASE_STEP):
+    """The balancer releases its prisoner within one step of the real release."""
+    view = as_view(run)
+    if not [e for e in _events(view, "prisoner_case") if view.index[e.holder] == balancer]:
+        return None
+    released = release_step(view, balancer)
+    return released is not None and abs(released - real) <= 1
+
+
+def strikes_go_on(run, attacker: int, target: int, least=STRIKES, least_after=STRIKES_AFTER):
+    """``attacker`` strikes ``target`` in at least ``least`` steps, ``least_after`` of them
+    after the first assassination's step (None without one)."""
+    view = as_view(run)
+    hits = _events(view, "assassination")
+    if not hits:
+        return None
+    code = next(c for c, k in view.index.items() if k == target)
+    steps = [t + 1 for t, label in enumerate(_labels(view, attacker)) if label == f"strike:{code}"]
+    return len(steps) >= least and sum(t > hits[0].step for t in steps) >= least_after
 
 
 def positive_with_both(run, balancer: int, rival1: int, rival2: int):
@@ -167,7 +194,7 @@ def rivalry_persists(run, rival1: int, rival2: int):
 
 
 def stylized_facts(run) -> dict:
-    """All five facts for one run, keyed as in ``FACTS``."""
+    """Every fact for one run, keyed as in ``FACTS``."""
     view = as_view(run)
     b, r1, r2 = view.balancer
     return {
@@ -176,6 +203,8 @@ def stylized_facts(run) -> dict:
         "positive_with_both": positive_with_both(view, b, r1, r2),
         "iran_dip_no_collapse": iran_dip_no_collapse(view, b, r2),
         "rivalry_persists": rivalry_persists(view, r1, r2),
+        "release_week": release_week(view, b),
+        "israel_strikes_go_on": strikes_go_on(view, r1, r2),
     }
 
 
