@@ -39,6 +39,9 @@ def test_facts_json_has_every_fact_variant_and_verdict(study):
         assert set(row["nulls"]) == {"wait", "uniform", "relax_only"}
         assert set(row["ablations"]) == {"no_balance", "myopic", "no_resolve", "no_threat"}
         assert all(0.0 <= s <= 1.0 for s in [row["model"], *row["nulls"].values()])
+    ll = payload["loglik"]
+    assert all(ll[k] < 0 for k in ("model", "uniform", "base_rate", "same_as_last_week"))
+    assert ll["observations"] > 40 and ll["model"] >= ll["uniform"] - 1e-9  # eps = 1 is uniform
 
 
 def test_the_nulls_remove_what_they_say(study):

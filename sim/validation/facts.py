@@ -19,6 +19,8 @@ from sim.errors import ConfigError
 MIN_SHARE = 0.8  # a fact holds in at least 80% of the model's runs ...
 MIN_MARGIN = 0.3  # ... and in at least 0.3 more of them than under every null
 MODEL = "model"
+SCENARIO = "jan2020"  # the episode of the record
+LOGLIK_KEYS = ("model", "uniform", "base_rate", "same_as_last_week")
 
 
 def reproduced(model: float, nulls: dict) -> bool:
@@ -75,8 +77,22 @@ def facts_table(shares: dict[str, dict[str, float]], kinds: dict[str, str]) -> d
     return table
 
 
+def record_loglik(study: dict, extra=()) -> dict:
+    """The log-likelihood of the coded record under the model (its configuration with
+    ``extra``) and the nulls (``sim.validation.likelihood``)."""
+    from sim.scenario.compose import compose_dict
+    from sim.validation.likelihood import conditioned, logliks, observed_labels
+    from sim.validation.record import load_record, observations
+
+    config = compose_dict([f"scenario={SCENARIO}", *extra])
+    outcomes = dict((study.get("likelihood") or {}).get("outcomes") or {})
+    scored, seed = conditioned(config, observed_labels(observations(load_record())), outcomes)
+    return {**logliks(scored), "seed": seed}
+
+
 def run_study(out_dir=None, replicates: int | None = None, extra=()) -> Path:
-    """Run every variant's sweep (resumed where done) and write ``facts.json``; its path."""
+    """Run every variant's sweep (resumed where done) and write ``facts.json``; its path.
+    ``extra``: overrides of the model's configuration, for every variant and the likelihood."""
     import sim
     from sim.scenario.compose import compose_dict
 
@@ -100,7 +116,7 @@ def run_study(out_dir=None, replicates: int | None = None, extra=()) -> Path:
         "master_seed": config["seed"],
         "rule": {"min_share": MIN_SHARE, "min_margin_over_every_null": MIN_MARGIN},
         "facts": facts_table(shares, kinds),
-        "loglik": None,  # the likelihood on the record: not computed yet (docs/VALIDATION.md)
+        "loglik": record_loglik(study, extra),
     }
     path = out / "facts.json"
     path.write_text(json.dumps(payload, indent=2) + "\n")
@@ -119,6 +135,16 @@ def describe(payload: dict) -> str:
         cells = [row["model"], *row["nulls"].values(), *row["ablations"].values()]
         mark = "**yes**" if row["reproduced"] else "no"
         lines.append(f"| {fact} | " + " | ".join(f"{c:.2f}" for c in cells) + f" | {mark} |")
+    ll = payload.get("loglik")
+    if ll:
+        lines += [
+            "",
+            f"Log-likelihood of the record's {ll['observations']} observed choices, one step ahead:",
+            "",
+            "| model | uniform | base_rate | same_as_last_week |",
+            "|---|---|---|---|",
+            "| " + " | ".join(f"{ll[k]:.2f}" for k in LOGLIK_KEYS) + " |",
+        ]
     return "\n".join(lines)
 
 
