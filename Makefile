@@ -14,7 +14,7 @@ TEST_STAMP := $(VENV)/.installed-test
 ARGS   ?=
 SOURCES := sim tests benchmarks experiments
 
-.PHONY: run test lint bench facts stylized-facts baseline clean
+.PHONY: run test lint bench facts estimate stylized-facts baseline clean
 
 run: $(RUN_STAMP)
 	$(BIN)/sim-run $(ARGS)
@@ -34,6 +34,9 @@ bench: $(RUN_STAMP)
 
 facts: $(RUN_STAMP)  # the validation study (docs/VALIDATION.md): make facts [ARGS=--replicates 100 DIR=...]
 	$(BIN)/python -m sim.validation.facts --out $(or $(DIR),outputs/experiments/validation/v1) $(ARGS)
+
+estimate: $(RUN_STAMP)  # maximum-likelihood estimates on the record (docs/VALIDATION.md) [ARGS=design.n=64 DIR=...]
+	$(BIN)/python -m sim.validation.estimate --out $(or $(DIR),outputs/experiments/estimate/v1) $(ARGS)
 
 stylized-facts: $(RUN_STAMP)  # the earlier study experiments/stylized_facts/ [ARGS=replicates=1000 DIR=...]
 	$(BIN)/sim-sweep experiment=stylized_facts progress=false \

@@ -18,7 +18,6 @@ from sim.validation.likelihood import (
     observed_labels,
     same_as_last_week,
     score,
-    uniform,
 )
 
 
@@ -69,11 +68,14 @@ def observed():
     return observed_labels(observations(load_record()))
 
 
-def test_at_lam_zero_the_model_scores_as_uniform_choice(observed):
+def test_at_lam_zero_the_model_chooses_uniformly_among_what_is_available(observed):
     config = compose_dict(["scenario=jan2020", "decision.lam=0"])
-    s = score(BalanceModel(build_scenario(config)), observed)
-    assert s.model == pytest.approx(1.0 / s.options)
-    assert float(np.sum(np.log(s.model))) == pytest.approx(uniform(s))
+    model = BalanceModel(build_scenario(config))
+    s = score(model, observed)
+    for i, t, p in zip(s.actor, s.step, s.model, strict=True):
+        live = int(model.record.available[t - 1, i].sum())  # counted here, not by the rule
+        assert p == pytest.approx(1.0 / live) or (p == 0.0 and live > 0)
+    assert (s.model > 0).sum() > 40
 
 
 def test_the_model_runs_on_the_observed_history(observed):
@@ -81,9 +83,31 @@ def test_the_model_runs_on_the_observed_history(observed):
     s = score(model, observed)
     assert len(s.label) + s.skipped == len(observed) and len(s.label) > 40
     codes = list(model.structure.codes)
+    width = model.alts.shape[1]
     for i, t, label in zip(s.actor, s.step, s.label, strict=True):
-        assert model.label(i, model.record.choice[t - 1, i]) == label, (codes[i], t)
+        slot = [model.label(i, a) for a in range(width)].index(label)
+        chosen = model.label(i, model.record.choice[t - 1, i])
+        # imposed where the state had it at that step, else it waited
+        assert chosen == (label if model.record.available[t - 1, i, slot] else "wait"), (t, i)
     # a week with no report is imposed as wait
     unobserved = [(t, i) for t in range(1, 23) for i in range(4) if (t, codes[i]) not in observed]
     assert unobserved
     assert all(model.label(i, model.record.choice[t - 1, i]) == "wait" for t, i in unobserved)
+
+
+def test_the_replay_of_a_free_run_gives_its_own_probabilities():
+    """Data simulated by the model: every choice of a free run imposed on a fresh model of the
+    same seed gives back, step by step, the probabilities the free run drew them from."""
+    from sim.abm.model import run
+
+    config = compose_dict(["scenario=jan2020", "seed=5", "decision.lam=1"])
+    free = run(build_scenario(config))
+    codes = list(free.structure.codes)
+    observed = {
+        (t + 1, codes[i]): free.label(i, free.record.choice[t, i])
+        for t in range(free.calendar.steps)
+        for i in range(free.structure.n)
+    }
+    s = score(BalanceModel(build_scenario(config)), observed)
+    assert s.skipped == 0
+    assert np.sum(np.log(s.model)) == pytest.approx(np.sum(np.log(free.record.probability)))

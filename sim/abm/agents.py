@@ -14,7 +14,13 @@ class StateAgent(mesa.Agent):
         self.choice: int | None = None
         self.cumulative_utility = 0.0
 
-    def choose(self, drawn: int) -> int:
-        """Take the alternative drawn from the decision rule's probabilities, or the player's."""
-        self.choice = self.forced if self.forced is not None else drawn
+    def choose(self, drawn: int, available=None) -> int:
+        """Take the alternative drawn from the decision rule's probabilities, or the one imposed
+        (a player's, or an observed history's: ``sim.validation.likelihood``). An imposed
+        alternative the state does not have at this step (``available``, (A,) bool) is
+        ``wait``."""
+        forced = self.forced
+        if forced is not None and available is not None and not available[forced]:
+            forced = int(self.model.wait_slot[self.index])
+        self.choice = forced if forced is not None else drawn
         return self.choice

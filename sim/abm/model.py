@@ -74,6 +74,8 @@ class BalanceModel(mesa.Model):
         self.counts = np.zeros((n, width))
         self._rows = np.arange(n)
         self.releases = s.table.requires[self.alts.action] == 2
+        is_wait = (self.alts.action == s.table.index["wait"]) & self.alts.valid
+        self.wait_slot = is_wait.argmax(axis=1)  # (n,) each state's wait alternative
         self.record = Record(s.calendar.steps, n, width)
         self.states = [
             StateAgent(self, code, name, i)
@@ -98,7 +100,9 @@ class BalanceModel(mesa.Model):
             world, t, self.counts
         )
         drawn = self.backend.draw(probabilities, self.rng.random(n))
-        choice = np.array([agent.choose(int(drawn[agent.index])) for agent in self.states])
+        choice = np.array(
+            [agent.choose(int(drawn[agent.index]), available[agent.index]) for agent in self.states]
+        )
         world.affinity, world.stocks, realised, utility = self.backend.advance(
             world, d_aff, d_stk, choice, costs
         )

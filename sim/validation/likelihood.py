@@ -3,9 +3,12 @@
 The model is run on jan2020 with every state's observed choice imposed at every step (a week
 with no report imposed as ``wait``), and each observed choice is scored by the probability the
 decision rule gave it at its step, before it was imposed. Only choices the state could make are
-scored (an act that is not among its alternatives at that step, or is not available then, is
-left out, and is imposed as ``wait``). The nulls score the same observations. Every predictor is
-mixed with uniform choice, ``(1 - eps) p + eps / K``, its ``eps`` fitted by maximum likelihood.
+scored: an act that is not one of its alternatives (a target outside its alternatives) is left
+out; one not available at its step (no crisis to mediate) is scored, with probability zero under
+the model, and imposed as ``wait``. The nulls score the same observations. Every predictor is
+mixed with uniform choice over the state's K alternatives, ``(1 - eps) p + eps / K``, its ``eps``
+fitted by maximum likelihood: so the observations scored, and K, do not depend on the
+parameters, and likelihoods at different parameter values compare.
 """
 
 from dataclasses import dataclass
@@ -19,9 +22,10 @@ class Scored:
     """The scored observations of one conditioned run, in step order.
 
     ``actor`` (m,) state index; ``step`` (m,) 1-based; ``label`` (m,) the observed alternative;
-    ``options`` (m,) the number K of alternatives available to the state at that step;
-    ``model`` (m,) the probability the model gave the observed alternative; ``labels`` the
-    available alternatives of each observation (for the base rate)."""
+    ``options`` (m,) the number K of the state's alternatives (whether or not available at that
+    step: the floor of the mixture, the same at every parameter value); ``model`` (m,) the
+    probability the model gave the observed alternative (0 where it was not available then);
+    ``labels`` the state's alternatives (for the base rate)."""
 
     actor: np.ndarray
     step: np.ndarray
@@ -29,7 +33,7 @@ class Scored:
     options: np.ndarray
     model: np.ndarray
     labels: tuple
-    skipped: int  # observations not scored: not an alternative the state had then
+    skipped: int  # observations not scored: not one of the state's alternatives
 
 
 def mix(p, options, eps: float):
@@ -120,22 +124,23 @@ def score(model, observed: dict) -> Scored:
     codes = list(model.structure.codes)
     n = model.structure.n
     labels = [[model.label(i, a) for a in range(model.alts.shape[1])] for i in range(n)]
-    wait = [lab.index("wait") for lab in labels]
     index = [{_canonical(x): a for a, x in enumerate(lab)} for lab in labels]
+    own = [tuple(labels[i][a] for a in np.flatnonzero(model.alts.valid[i])) for i in range(n)]
     rows, skipped = [], 0
     for t in range(1, model.calendar.steps + 1):
-        available, probabilities = model.backend.decide(model.world, t, model.counts)[0::5]
+        wanted = {}
         for i, code in enumerate(codes):
             want = observed.get((t, code))
             a = index[i].get(_canonical(want)) if want is not None else None
-            ok = a is not None and bool(available[i, a]) and model.alts.valid[i, a]
-            if want is not None and not ok:
-                skipped += 1
-            model.states[i].forced = a if ok else wait[i]
-            if ok:
-                live = [labels[i][b] for b in np.flatnonzero(available[i])]
-                rows.append((i, t, labels[i][a], len(live), probabilities[i, a], tuple(live)))
-        model.step()
+            if want is not None and (a is None or not model.alts.valid[i, a]):
+                skipped, a = skipped + 1, None  # not an alternative the state has at all
+            elif a is not None:
+                wanted[i] = a
+            model.states[i].forced = a if a is not None else int(model.wait_slot[i])
+        model.step()  # the step's events, then the decision rule's probabilities, then the acts
+        probabilities = model.record.probabilities[t - 1]  # 0 where not available then
+        for i, a in wanted.items():
+            rows.append((i, t, labels[i][a], len(own[i]), probabilities[i, a], own[i]))
     if not rows:
         raise ValueError("no observation of the record is a choice the model's states had")
     actor, step, label, options, p, live = zip(*rows, strict=True)
