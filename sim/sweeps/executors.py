@@ -131,6 +131,14 @@ class RunContext:
     layout: object  # sim.sweeps.store.Layout
     collect_steps: bool = False
     engine: str = "ensemble"  # ensemble: runs of one shape together; mesa: one BalanceModel each
+    common_seeds: bool = False  # seeds=common: replicate k has one seed at every point, scenario
+
+    def seed_keys(self, indices):
+        """What each run's seed derives from: its index, or with common seeds its replicate (so
+        that comparisons between points and scenarios can be paired)."""
+        if not self.common_seeds:
+            return indices
+        return [index % self.replicates for index in indices]
 
     @property
     def total(self) -> int:
@@ -152,7 +160,9 @@ class RunContext:
             "scenario": self.scenario_names[s],
             "point": point,
             "replicate": replicate,
-            "seed": run_seed(self.master_seed, index) if seed is None else seed,
+            "seed": run_seed(self.master_seed, self.seed_keys([index])[0])
+            if seed is None
+            else seed,
         }
         head.update(zip(self.names, values, strict=True))
         return head
@@ -180,7 +190,7 @@ class RunContext:
             from omegaconf import OmegaConf
 
             config = OmegaConf.to_container(OmegaConf.create(config), resolve=True)
-        seed = run_seed(self.master_seed, index) if seed is None else seed
+        seed = run_seed(self.master_seed, self.seed_keys([index])[0]) if seed is None else seed
         config["seed"] = seed
         return config, seed
 
@@ -231,7 +241,7 @@ def run_chunk_mesa(ctx: RunContext, chunk) -> ChunkResult:
     rows = {name: [] for name in layout.schema().names}
     failures, steps = [], []
     done = 0
-    seeds = run_seeds(ctx.master_seed, [index for index, _ in chunk]).tolist()
+    seeds = run_seeds(ctx.master_seed, ctx.seed_keys([index for index, _ in chunk])).tolist()
     try:
         for (index, values), seed in zip(chunk, seeds, strict=True):
             head = ctx.head(index, values, seed)
@@ -267,7 +277,7 @@ def run_chunk_ensemble(ctx: RunContext, chunk) -> ChunkResult:
 
     out = _Collected()
     groups: dict[tuple, list] = {}
-    seeds = run_seeds(ctx.master_seed, [index for index, _ in chunk]).tolist()
+    seeds = run_seeds(ctx.master_seed, ctx.seed_keys([index for index, _ in chunk])).tolist()
     try:
         for (index, values), seed in zip(chunk, seeds, strict=True):
             try:

@@ -49,9 +49,11 @@ SWEEP_KEYS = (
     "part_rows",
     "flush_seconds",
     "overwrite",  # sim-run's (a sweep's folder is never overwritten: see resume)
+    "seeds",
 )
 COLLECT = ("summary", "steps")
 ENGINES = ("ensemble", "mesa")
+SEEDINGS = ("index", "common")
 RESUME = ("auto", True, False)
 _SCENARIO_OVERRIDE = re.compile(r"^[+~]*scenario=")
 
@@ -93,6 +95,7 @@ class Options:
     flush_seconds: float
     chunk_size: int | None
     engine: str = "ensemble"
+    seeds: str = "index"
 
     @classmethod
     def of(cls, cfg: dict) -> "Options":
@@ -137,6 +140,9 @@ class Options:
         engine = cfg.get("engine", "ensemble")
         if engine not in ENGINES:
             raise ConfigError("engine", engine, f"must be one of {', '.join(ENGINES)}")
+        seeds = cfg.get("seeds", "index")
+        if seeds not in SEEDINGS:
+            raise ConfigError("seeds", seeds, f"must be one of {', '.join(SEEDINGS)}")
         executor = cfg.get("executor") or {}
         return cls(
             replicates=integer("replicates"),
@@ -149,6 +155,7 @@ class Options:
             flush_seconds=float(flush),
             chunk_size=executor.get("chunk_size") if isinstance(executor, dict) else None,
             engine=engine,
+            seeds=seeds,
         )
 
 
@@ -221,6 +228,7 @@ def make_plan(sweep: dict, unresolved: dict[str, dict], prepare=None) -> Plan:
         layout=layout,
         collect_steps=options.collect == "steps",
         engine=options.engine,
+        common_seeds=options.seeds == "common",
     )
     identity = {
         "design_hash": digest(
@@ -229,6 +237,7 @@ def make_plan(sweep: dict, unresolved: dict[str, dict], prepare=None) -> Plan:
                 "replicates": options.replicates,
                 "scenarios": list(names),
                 "seed": seed,
+                **({"seeds": "common"} if options.seeds == "common" else {}),
             }
         ),
         "config_hash": digest(
@@ -350,6 +359,10 @@ SEEDS_RULE = (
     "run r uses seed int(SeedSequence(seed, spawn_key=(r,)).generate_state(1, uint64)[0] >> 1), "
     "i.e. from SeedSequence(seed).spawn(runs)[r]: it depends only on the master seed and r"
 )
+COMMON_SEEDS_RULE = (
+    "seeds=common: run r uses the seed above of its replicate k = r % replicates instead of r, "
+    "so that replicate k has the same seed at every design point and scenario"
+)
 RUN_RULE = "run = (scenario_index * points + point) * replicates + replicate"
 
 
@@ -367,7 +380,11 @@ def new_manifest(plan: Plan, overrides) -> dict:
         "problem": plan.design.problem(),
         "replicates": plan.options.replicates,
         "scenarios": list(plan.names),
-        "seeds": {"master": plan.master_seed, "rule": SEEDS_RULE},
+        "seeds": {
+            "master": plan.master_seed,
+            "rule": COMMON_SEEDS_RULE if plan.options.seeds == "common" else SEEDS_RULE,
+            "seeds": plan.options.seeds,
+        },
         "run_index": RUN_RULE,
         "collect": plan.options.collect,
         "columns": plan.layout.describe(),
