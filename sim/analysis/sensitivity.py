@@ -76,11 +76,9 @@ def sensitivity(
           ``parameter_2`` in the design's order). ``parameter_2`` is NaN except for ``S2``;
           ``conf`` is the half-width of the ``conf_level`` interval.
         - ``morris``: ``mu``, ``mu_star`` and ``sigma`` (``D`` rows each); ``conf`` is
-          ``mu_star_conf`` for ``mu_star`` and NaN otherwise. Elementary effects are in units
-          of the outcome per full step of the unit grid, i.e. ``mu_star`` of a linear
-          ``y = c x`` over ``x`` in ``[low, high]`` is ``|c| (high - low)``.
-
-        ``attrs`` holds ``method``, ``outcome``, ``scenario``, ``points`` and ``runs``.
+          ``mu_star_conf`` for ``mu_star`` and NaN otherwise (effects per unit-grid step:
+          ``y = c x`` on ``[low, high]`` has ``mu_star = |c| (high - low)``).
+        ``attrs``: ``method``, ``outcome``, ``scenario``, ``points``, ``runs``.
 
     Raises
     ------
@@ -89,20 +87,7 @@ def sensitivity(
         several scenarios without ``scenario``, an unknown outcome or scenario, a non-numeric
         or constant outcome, or design points without a result (failed or missing runs).
     """
-    design_type = sweep.design_type
-    method = design_type if method is None else method
-    if method not in METHODS:
-        raise ValueError(
-            f"unknown sensitivity method {method!r}: {' or '.join(METHODS)} "
-            f"(a {design_type} design has no sensitivity indices here)"
-        )
-    if method != design_type:
-        raise ValueError(
-            f"the {method} method needs a {method} design, and this sweep's design is "
-            f"{design_type}; draw the sweep with design={method}"
-        )
-    if not 0 < conf_level < 1:
-        raise ValueError(f"conf_level must be between 0 and 1, not {conf_level!r}")
+    method = _method(sweep.design_type, method, conf_level)
     y, runs = point_means(sweep, outcome, scenario)
     if np.ptp(y) <= np.finfo(float).eps:
         raise ValueError(
@@ -120,6 +105,24 @@ def sensitivity(
         method=method, outcome=outcome, scenario=scenario, points=int(y.size), runs=runs
     )
     return table
+
+
+def _method(design_type: str, method: str | None, conf_level: float) -> str:
+    """The method to use: the design's by default; one that does not fit it raises."""
+    method = design_type if method is None else method
+    if method not in METHODS:
+        raise ValueError(
+            f"unknown sensitivity method {method!r}: {' or '.join(METHODS)} "
+            f"(a {design_type} design has no sensitivity indices here)"
+        )
+    if method != design_type:
+        raise ValueError(
+            f"the {method} method needs a {method} design, and this sweep's design is "
+            f"{design_type}; draw the sweep with design={method}"
+        )
+    if not 0 < conf_level < 1:
+        raise ValueError(f"conf_level must be between 0 and 1, not {conf_level!r}")
+    return method
 
 
 def point_means(sweep: Sweep, outcome: str, scenario: str | None = None) -> tuple[np.ndarray, int]:
