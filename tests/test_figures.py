@@ -1,0 +1,58 @@
+"""A run's figures are readable: no two text labels overlap (their bounding boxes from the
+renderer), however close the events (issue 14: the labels of events days apart ran into each
+other and into the legend)."""
+
+import itertools
+
+import matplotlib.text
+import pytest
+
+import sim
+from sim.outputs import figures
+from sim.outputs.tables import steps_table
+
+
+def drawn_texts(fig, monkeypatch) -> list[tuple[str, object]]:
+    """Every text the renderer draws (legend entries, tick labels inside the limits, titles,
+    event numbers and key), with its bounding box at draw time."""
+    drawn = []
+    draw = matplotlib.text.Text.draw
+
+    def record(self, renderer):
+        draw(self, renderer)
+        if self.get_visible() and self.get_text().strip():
+            drawn.append((self.get_text(), self.get_window_extent(renderer)))
+
+    monkeypatch.setattr(matplotlib.text.Text, "draw", record)
+    fig.canvas.draw()
+    monkeypatch.undo()
+    return drawn
+
+
+def overlapping(drawn) -> list[tuple[str, str]]:
+    return [(a, b) for (a, ba), (b, bb) in itertools.combinations(drawn, 2) if ba.overlaps(bb)]
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        ["scenario=jan2020"],  # two events on 3 January, one on 8 January
+        ["scenario=jan2020", "scenario.events.al_asad.date=2020-01-04"],  # a day apart
+        ["scenario=turkey"],  # five states
+    ],
+)
+def test_no_two_labels_of_a_run_figure_overlap(overrides, monkeypatch):
+    model = sim.run_model(sim.compose(overrides))
+    steps, events = steps_table(model), model.record.events
+    codes = list(model.structure.codes)
+    b, *rivals = model.scenario.balancer
+    for fig in (
+        figures.relations(steps, events, b, rivals, codes, None),
+        figures.payoffs(steps, events, codes, None),
+    ):
+        try:
+            drawn = drawn_texts(fig, monkeypatch)
+            assert len(drawn) > 20  # the measure sees the labels
+            assert not overlapping(drawn)
+        finally:
+            figures.plt.close(fig)
