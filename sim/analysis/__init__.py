@@ -1,8 +1,11 @@
 """Analysis of run and sweep folders, for notebooks: load them, compare groups with bootstrap
-intervals (paired under common random numbers), sensitivity indices (docs/SWEEPS.md)."""
+intervals (paired under common random numbers), sensitivity indices, a game's equilibria."""
 
 from sim.analysis.compare import Comparison, compare
+from sim.analysis.equilibria import equilibria
 from sim.analysis.load import Run, Sweep, load_run, load_sweep
 from sim.analysis.sensitivity import sensitivity
 
-__all__ = ["Comparison", "Run", "Sweep", "compare", "load_run", "load_sweep", "sensitivity"]
+__all__ = [
+    "Comparison", "Run", "Sweep", "compare", "equilibria", "load_run", "load_sweep", "sensitivity",
+]  # fmt: skip
