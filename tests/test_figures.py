@@ -2,35 +2,12 @@
 renderer), however close the events (issue 14: the labels of events days apart ran into each
 other and into the legend)."""
 
-import itertools
-
-import matplotlib.text
 import pytest
+from figure_checks import drawn_texts, overlapping
 
 import sim
 from sim.outputs import figures
 from sim.outputs.tables import steps_table
-
-
-def drawn_texts(fig, monkeypatch) -> list[tuple[str, object]]:
-    """Every text the renderer draws (legend entries, tick labels inside the limits, titles,
-    event numbers and key), with its bounding box at draw time."""
-    drawn = []
-    draw = matplotlib.text.Text.draw
-
-    def record(self, renderer):
-        draw(self, renderer)
-        if self.get_visible() and self.get_text().strip():
-            drawn.append((self.get_text(), self.get_window_extent(renderer)))
-
-    monkeypatch.setattr(matplotlib.text.Text, "draw", record)
-    fig.canvas.draw()
-    monkeypatch.undo()
-    return drawn
-
-
-def overlapping(drawn) -> list[tuple[str, str]]:
-    return [(a, b) for (a, ba), (b, bb) in itertools.combinations(drawn, 2) if ba.overlaps(bb)]
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,129 @@
+"""Plots for notebooks and reports: readable in print, on a projector and in greyscale (every
+series also differs by line style or marker, not by colour alone). Each returns its Figure."""
+
+import numpy as np
+import pandas as pd
+
+from sim.outputs.figures import plt
+
+STYLES = ("-", "--", ":", "-.")
+MARKERS = ("o", "s", "^", "D", "v", "P")
+
+
+def trajectories(steps: pd.DataFrame, pairs, level: float = 0.9):
+    """Directed stances over time across the runs of a sweep (``Sweep.steps()``) or several
+    runs: the median and a band holding ``level`` of the runs, per pair.
+
+    Parameters
+    ----------
+    steps : pandas.DataFrame
+        One row per run, step and state: ``run``, ``step``, ``actor``, ``stance_<CODE>``.
+    pairs : list of (from, to)
+        The directed stances to draw, e.g. ``[("ISR", "RUS"), ("IRN", "RUS")]``.
+    """
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    tail = (1 - level) / 2
+    for k, (a, b) in enumerate(pairs):
+        rows = steps[steps["actor"] == a]
+        by_step = rows.groupby("step")[f"stance_{b}"]
+        mid, lo, hi = by_step.median(), by_step.quantile(tail), by_step.quantile(1 - tail)
+        line = ax.plot(mid.index, mid.to_numpy(), ls=STYLES[k % 4], lw=2, label=f"{a} toward {b}")
+        ax.fill_between(mid.index, lo.to_numpy(), hi.to_numpy(), color=line[0].get_color(),
+                        alpha=0.18, lw=0)  # fmt: skip
+    ax.axhline(0, color="k", lw=0.5)
+    ax.set(xlabel="step", ylabel="stance (-1 hostile .. 1 aligned)", ylim=(-1.05, 1.05),
+           title=f"Stances: median and {level:.0%} of runs")  # fmt: skip
+    ax.legend(fontsize=8, loc="lower left")
+    fig.tight_layout()
+    return fig
+
+
+def comparison(result, outcome: str = "outcome"):
+    """The groups of a :class:`sim.analysis.compare.Comparison`: each mean with its bootstrap
+    interval, and the effect between the two compared groups in the title."""
+    table = result.groups
+    fig, ax = plt.subplots(figsize=(1.4 * len(table) + 3, 3.8))
+    x = np.arange(len(table))
+    ax.errorbar(x, table["mean"], yerr=[table["mean"] - table["low"], table["high"] - table["mean"]],
+                fmt="o", color="k", capsize=4, lw=1.5)  # fmt: skip
+    ax.set_xticks(x, [str(i) for i in table.index])
+    ax.set(ylabel=outcome, xlim=(-0.6, len(table) - 0.4))
+    e = result.effect
+    if e:
+        kind = "paired" if e["paired"] else "unpaired"
+        ax.set_title(f"{e['b']} - {e['a']}: {e['difference']:+.3g} [{e['low']:+.3g}, "
+                     f"{e['high']:+.3g}] ({kind}, n = {e['n']})", fontsize=9)  # fmt: skip
+    fig.tight_layout()
+    return fig
+
+
+def sensitivity_bars(table: pd.DataFrame, indices=("S1", "ST")):
+    """Sensitivity indices (``sim.analysis.sensitivity``) as horizontal bars with intervals,
+    parameters sorted by the last index."""
+    wide = table[table["index"].isin(indices)]
+    order = wide[wide["index"] == indices[-1]].sort_values("value")["parameter"].tolist()
+    fig, ax = plt.subplots(figsize=(7, 0.35 * len(order) + 1.4))
+    height = 0.8 / len(indices)
+    hatches = ("", "//", "..")
+    for k, name in enumerate(indices):
+        rows = wide[wide["index"] == name].set_index("parameter").loc[order]
+        y = np.arange(len(order)) + (k - (len(indices) - 1) / 2) * height
+        ax.barh(y, rows["value"], height, xerr=rows["conf"], label=name, color=f"{0.35 + 0.3 * k}",
+                hatch=hatches[k % 3], edgecolor="k", lw=0.5, capsize=2)  # fmt: skip
+    ax.set_yticks(np.arange(len(order)), order, fontsize=8)
+    ax.axvline(0, color="k", lw=0.5)
+    ax.set(xlabel="index")
+    ax.legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def heatmap(frame: pd.DataFrame, x: str, y: str, outcome: str):
+    """The mean of ``outcome`` over two swept parameters (a grid design's levels)."""
+    grid = frame.pivot_table(index=y, columns=x, values=outcome, aggfunc="mean")
+    fig, ax = plt.subplots(figsize=(6, 4.5))
+    image = ax.imshow(grid.to_numpy(dtype=float), origin="lower", aspect="auto", cmap="viridis")
+    ax.set_xticks(range(grid.shape[1]), [f"{v:.3g}" for v in grid.columns], fontsize=8)
+    ax.set_yticks(range(grid.shape[0]), [f"{v:.3g}" for v in grid.index], fontsize=8)
+    ax.set(xlabel=x, ylabel=y, title=f"mean {outcome}")
+    fig.colorbar(image, ax=ax)
+    fig.tight_layout()
+    return fig
+
+
+def relation_graph(stance: np.ndarray, codes, title: str = "Relations"):
+    """The states on a circle, each pair joined by a line as thick as the mean of their two
+    stances: solid where positive, dashed where negative (greyscale-safe).
+
+    Parameters
+    ----------
+    stance : ndarray, shape (n, n)
+        ``stance[i, j]``: i's stance toward j at the chosen date.
+    """
+    n = len(codes)
+    angle = np.pi / 2 - 2 * np.pi * np.arange(n) / n
+    xy = np.c_[np.cos(angle), np.sin(angle)]
+    fig, ax = plt.subplots(figsize=(4.8, 4.8))
+    ax.set(xlim=(-1.35, 1.35), ylim=(-1.35, 1.35), aspect="equal")
+    ax.scatter(*xy.T, s=900, color="white", edgecolor="k", zorder=2)
+    names = [ax.text(x, y, code, ha="center", va="center", fontsize=10, weight="bold", zorder=4)
+             for (x, y), code in zip(xy, codes, strict=True)]  # fmt: skip
+    renderer = fig.canvas.get_renderer()
+    placed = [t.get_window_extent(renderer).padded(2) for t in names]
+    for i in range(n):
+        for j in range(i + 1, n):
+            w = 0.5 * (stance[i, j] + stance[j, i])
+            ax.plot(*xy[[i, j]].T, color="k", lw=0.5 + 5 * abs(w), ls="-" if w >= 0 else "--",
+                    alpha=0.8, zorder=1)  # fmt: skip
+            label = ax.text(0, 0, f"{w:+.2f}", fontsize=8, ha="center", va="center", zorder=3,
+                            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"})  # fmt: skip
+            for t in (0.5, 0.35, 0.65, 0.25, 0.75, 0.42, 0.58):  # along the edge, first free
+                label.set_position(xy[i] + t * (xy[j] - xy[i]))
+                box = label.get_window_extent(renderer).padded(2)
+                if not any(box.overlaps(p) for p in placed):
+                    break
+            placed.append(box)
+    ax.set_title(title)
+    ax.axis("off")
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,26 @@
+"""What the figure tests measure: every text a figure draws, and which of them overlap."""
+
+import itertools
+
+import matplotlib.text
+
+
+def drawn_texts(fig, monkeypatch) -> list[tuple[str, object]]:
+    """Every text the renderer draws (legend entries, tick labels inside the limits, titles,
+    event numbers and key), with its bounding box at draw time."""
+    drawn = []
+    draw = matplotlib.text.Text.draw
+
+    def record(self, renderer):
+        draw(self, renderer)
+        if self.get_visible() and self.get_text().strip():
+            drawn.append((self.get_text(), self.get_window_extent(renderer)))
+
+    monkeypatch.setattr(matplotlib.text.Text, "draw", record)
+    fig.canvas.draw()
+    monkeypatch.undo()
+    return drawn
+
+
+def overlapping(drawn) -> list[tuple[str, str]]:
+    return [(a, b) for (a, ba), (b, bb) in itertools.combinations(drawn, 2) if ba.overlaps(bb)]
