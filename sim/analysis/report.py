@@ -1,0 +1,180 @@
+"""The report of a run folder or a sweep folder: the figures that fit what it holds, ``report.md``
+and a self-contained ``report.html`` (images inlined), each table with a sentence on what it
+means. ``sim-report PATH`` writes them into ``PATH/report/``."""
+
+import base64
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.analysis import plots
+from sim.analysis.compare import compare
+from sim.analysis.load import load_run, load_sweep
+from sim.outputs.figures import plt
+
+OUTCOMES = ("hedge_index", "tilt", "balance_broken", "escalations")
+HTML = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{{ title }}</title>
+<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.45;color:#111}
+table{border-collapse:collapse}td,th{border:1px solid #999;padding:.2em .5em;text-align:right}
+th{background:#eee}img{max-width:100%}</style></head>
+<body>{{ body }}</body></html>
+"""
+
+
+def kind_of(path) -> str:
+    """``run``, ``sweep``, or ValueError naming what a report needs."""
+    path = Path(path)
+    if (path / "manifest.json").is_file():
+        return "sweep"
+    if (path / "summary.json").is_file():
+        return "run"
+    raise ValueError(
+        f"{path}: neither a run folder (summary.json) nor a sweep folder (manifest.json)"
+    )
+
+
+def _table(frame: pd.DataFrame, digits: int = 3) -> str:
+    """A DataFrame as a Markdown table (no optional dependency)."""
+    frame = frame.reset_index()
+    head = "| " + " | ".join(map(str, frame.columns)) + " |"
+    rule = "|" + "---|" * len(frame.columns)
+
+    def cell(v):
+        if isinstance(v, float | np.floating):
+            return f"{v:.{digits}g}"
+        return str(v)
+
+    rows = ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join([head, rule, *rows])
+
+
+def run_report(path: Path, figures: dict) -> tuple[str, str]:
+    """(title, Markdown) of a run folder; its figures added to ``figures`` (name: Figure)."""
+    run = load_run(path)
+    s = run.summary
+    title = f"Run: {s.get('scenario')} (seed {s.get('seed')})"
+    lines = [f"# {title}", ""]
+    if "balancer" not in s:  # a classic game
+        lines += [f"A two-player game of {s.get('steps')} rounds.", "", _table(run.steps.head(10))]
+        return title, "\n".join(lines)
+    b = s["balancer"]
+    lines += [
+        f"{s['steps']} steps from {s['start']} to {s['end']}, decision rule "
+        f"{s['decision_rule']}.", "",
+        "| measure | value | what it means |", "|---|---|---|",
+        f"| hedge index | {s['hedge_index']:+.3f} | the weaker of {b['actor']}'s two mutual "
+        "relations at the end: above 0, it is on good terms with both rivals |",
+        f"| tilt | {s['tilt']:+.3f} | above 0, {b['actor']} leans to {b['rivals'][0]} |",
+        f"| balance broken | {'yes' if s['balance_broken'] else 'no'} | whether a relation with "
+        "a rival turned hostile |",
+        f"| escalations | {s['escalations']} | costly acts (sanctions, strikes) in the run |", "",
+    ]  # fmt: skip
+    final = pd.DataFrame(s["final_stance"]).T
+    lines += ["Final stances (row toward column):", "", _table(final), ""]
+    codes = list(final.index)
+    last = run.steps[run.steps["step"] == run.steps["step"].max()].set_index("actor")
+    stance = np.array([[last.loc[a, f"stance_{b}"] if a != b else 0.0 for b in codes]
+                       for a in codes])  # fmt: skip
+    figures["relations_graph"] = plots.relation_graph(stance, codes, "Relations at the end")
+    lines += ["![Relations at the end](figures/relations_graph.png)", ""]
+    for name in ("relations", "payoffs"):
+        if (path / "figures" / f"{name}.png").is_file():
+            lines += [f"![{name}](../figures/{name}.png)", ""]
+    return title, "\n".join(lines)
+
+
+def sweep_report(path: Path, figures: dict, progress=None) -> tuple[str, str]:
+    """(title, Markdown) of a sweep folder; its figures added to ``figures``."""
+    from sim.analysis.sensitivity import sensitivity
+
+    sweep = load_sweep(path)
+    runs, m = sweep.runs, sweep.manifest
+    title = f"Sweep: {m['design']['type']} design, {len(runs)} runs"
+    present = [o for o in OUTCOMES if o in runs.columns]
+    lines = [f"# {title}", "",
+             f"Scenarios {', '.join(m['scenarios'])}; {m['replicates']} replicates per point; "
+             f"status {m['status']}.", ""]  # fmt: skip
+    by = runs.groupby("scenario", sort=False)[present].mean()
+    lines += ["Mean outcomes per scenario (a boolean's mean is a share of runs):", "",
+              _table(by), ""]  # fmt: skip
+    if runs["scenario"].nunique() >= 2 and "tilt" in runs.columns:
+        c = compare(runs, "tilt")
+        e = c.effect
+        figures["compare_tilt"] = plots.comparison(c, "tilt")
+        lines += [f"Tilt, {e['b']} against {e['a']}: {e['difference']:+.3g} "
+                  f"[{e['low']:+.3g}, {e['high']:+.3g}] ({'paired by seed' if e['paired'] else 'unpaired'}).",
+                  "", "![tilt by scenario](figures/compare_tilt.png)", ""]  # fmt: skip
+    if progress:
+        progress.update(1)
+    if sweep.design_type in ("sobol", "morris") and runs["scenario"].nunique() == 1:
+        for outcome in [o for o in ("tilt", "hedge_index") if o in runs.columns]:
+            table = sensitivity(sweep, outcome)
+            figures[f"sensitivity_{outcome}"] = plots.sensitivity_bars(
+                table, ("S1", "ST") if sweep.design_type == "sobol" else ("mu_star",)
+            )
+            lines += [f"Sensitivity of {outcome}: the share of its variance each parameter "
+                      "explains alone (S1) and with its interactions (ST).", "",
+                      f"![sensitivity of {outcome}](figures/sensitivity_{outcome}.png)", ""]  # fmt: skip
+    if (path / "steps").is_dir():
+        figures["trajectories"] = plots.trajectories(
+            sweep.steps(), [("ISR", "RUS"), ("IRN", "RUS"), ("RUS", "ISR"), ("RUS", "IRN")]
+        )
+        lines += ["Stances across the runs: the median and the band of 90% of runs.", "",
+                  "![trajectories](figures/trajectories.png)", ""]  # fmt: skip
+    if progress:
+        progress.update(1)
+    return title, "\n".join(lines)
+
+
+def write_report(path, progress: bool = False) -> Path:
+    """Write ``PATH/report/`` (figures, report.md, report.html) and return it; a whole report
+    or none (written beside, then moved into place)."""
+    import jinja2
+    import markdown
+    from tqdm import tqdm
+
+    path = Path(path)
+    kind = kind_of(path)
+    bar = tqdm(total=3, desc="sim-report", disable=not progress, leave=False)
+    figures: dict = {}
+    builder = run_report if kind == "run" else sweep_report
+    title, text = builder(path, figures) if kind == "run" else builder(path, figures, bar)
+    staging = Path(tempfile.mkdtemp(prefix=".report-", dir=path))
+    try:
+        (staging / "figures").mkdir()
+        for name, fig in figures.items():
+            fig.savefig(staging / "figures" / f"{name}.png", dpi=110, metadata={"Software": None})
+            plt.close(fig)
+        (staging / "report.md").write_text(text + "\n")
+        html = markdown.markdown(_inline_images(text, staging, path), extensions=["tables"])
+        page = jinja2.Template(HTML, autoescape=False).render(title=title, body=html)
+        (staging / "report.html").write_text(page)
+        bar.update(1)
+        out = path / "report"
+        if out.exists():
+            shutil.rmtree(out)
+        os.replace(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        bar.close()
+    return out
+
+
+def _inline_images(text: str, staging: Path, root: Path) -> str:
+    """The Markdown with each ``![alt](file)`` image as a data URI, so the HTML stands alone."""
+    import re
+
+    def inline(match):
+        alt, ref = match.group(1), match.group(2)
+        file = (staging / ref) if not ref.startswith("../") else (root / ref[3:])
+        data = base64.b64encode(file.read_bytes()).decode()
+        return f"![{alt}](data:image/png;base64,{data})"
+
+    return re.sub(r"!\[([^\]]*)\]\(([^)]+\.png)\)", inline, text)

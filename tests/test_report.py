@@ -1,0 +1,70 @@
+"""sim-report (issue 14): for a run folder and a sweep folder, every figure and both reports, a
+self-contained HTML page, no warning, no overlapping labels; one line for a folder that is
+neither."""
+
+import pytest
+from figure_checks import drawn_texts, overlapping
+
+import sim
+from sim.analysis.report import run_report, sweep_report
+from sim.cli.report import main
+from sim.outputs.figures import plt
+
+
+@pytest.fixture(scope="module")
+def run_folder(tmp_path_factory):
+    out = tmp_path_factory.mktemp("run") / "r"
+    sim.run_model(sim.compose(["seed=2"]), out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def sweep_folder(tmp_path_factory):
+    out = tmp_path_factory.mktemp("sweep") / "s"
+    sim.run_sweep(["design=sobol", "design.n=16", "collect=steps", "progress=false"], out)
+    return out
+
+
+@pytest.mark.parametrize("folder", ["run_folder", "sweep_folder"])
+def test_the_report_has_its_figures_and_both_pages(folder, request, capsys):
+    path = request.getfixturevalue(folder)
+    main([str(path)])
+    report = path / "report"
+    text = (report / "report.md").read_text()
+    html = (report / "report.html").read_text()
+    for line in text.splitlines():
+        if line.startswith("![") and "](figures/" in line:
+            assert (report / line.split("](")[1].rstrip(")")).is_file(), line
+    assert "<table>" in html and html.count("data:image/png;base64,") == text.count("![")
+    assert "report.html" in capsys.readouterr().out
+
+
+def test_the_sweep_report_shows_sensitivity_and_trajectories(sweep_folder, monkeypatch):
+    figures = {}
+    _, text = sweep_report(sweep_folder, figures)
+    assert {"sensitivity_tilt", "sensitivity_hedge_index", "trajectories"} <= set(figures)
+    assert "Sensitivity of tilt" in text
+    for fig in figures.values():
+        try:
+            assert not overlapping(drawn_texts(fig, monkeypatch))
+        finally:
+            plt.close(fig)
+
+
+def test_the_run_report_figures_have_no_overlapping_labels(run_folder, monkeypatch):
+    figures = {}
+    run_report(run_folder, figures)
+    for fig in figures.values():
+        try:
+            assert not overlapping(drawn_texts(fig, monkeypatch))
+        finally:
+            plt.close(fig)
+
+
+def test_a_folder_that_is_neither_is_one_line(tmp_path, capsys):
+    with pytest.raises(SystemExit) as stop:
+        main([str(tmp_path)])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "neither a run folder" in err[0]
+    assert not (tmp_path / "report").exists()
