@@ -1,8 +1,11 @@
 """The two figures of a run: relations over time, and each state's payoffs over time."""
 
+import sys
+
 import matplotlib
 
-matplotlib.use("Agg")
+if "ipykernel" not in sys.modules:  # files only, no window; a notebook keeps its inline figures
+    matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from sim.outputs.metrics import hedge_and_tilt  # noqa: E402
