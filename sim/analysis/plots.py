@@ -82,7 +82,12 @@ def heatmap(frame: pd.DataFrame, x: str, y: str, outcome: str):
     """The mean of ``outcome`` over two swept parameters (a grid design's levels)."""
     grid = frame.pivot_table(index=y, columns=x, values=outcome, aggfunc="mean")
     fig, ax = plt.subplots(figsize=(6, 4.5))
-    image = ax.imshow(grid.to_numpy(dtype=float), origin="lower", aspect="auto", cmap="viridis")
+    values = grid.to_numpy(dtype=float)
+    image = ax.imshow(values, origin="lower", aspect="auto", cmap="viridis")
+    middle = np.nanmean([np.nanmin(values), np.nanmax(values)])
+    for (r, c), v in np.ndenumerate(values):  # the number too: print and greyscale lose hues
+        ax.text(c, r, f"{v:.2g}", ha="center", va="center", fontsize=8,
+                color="white" if v < middle else "black")  # fmt: skip
     ax.set_xticks(range(grid.shape[1]), [f"{v:.3g}" for v in grid.columns], fontsize=8)
     ax.set_yticks(range(grid.shape[0]), [f"{v:.3g}" for v in grid.index], fontsize=8)
     ax.set(xlabel=x, ylabel=y, title=f"mean {outcome}")
