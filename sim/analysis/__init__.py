@@ -1,11 +1,14 @@
 """Analysis of run and sweep folders, for notebooks: load them, compare groups with bootstrap
-intervals (paired under common random numbers), sensitivity indices, a game's equilibria."""
+intervals (paired under common random numbers), sensitivity indices, scenario discovery (PRIM)
+and a game's equilibria."""
 
 from sim.analysis.compare import Comparison, compare
+from sim.analysis.discover import Box, discover
 from sim.analysis.equilibria import equilibria
 from sim.analysis.load import Run, Sweep, load_run, load_sweep
 from sim.analysis.sensitivity import sensitivity
 
 __all__ = [
-    "Comparison", "Run", "Sweep", "compare", "equilibria", "load_run", "load_sweep", "sensitivity",
+    "Box", "Comparison", "Run", "Sweep", "compare", "discover", "equilibria", "load_run",
+    "load_sweep", "sensitivity",
 ]  # fmt: skip

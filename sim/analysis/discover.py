@@ -1,0 +1,118 @@
+"""Scenario discovery with PRIM (Friedman & Fisher 1999; ema-workbench's ``prim``, imported only
+here): the box of parameter values in which an outcome (``balance_broken``, or a number above a
+threshold) is concentrated, and the peeling trajectory that trades coverage for density."""
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass
+class Box:
+    """What :func:`discover` returns.
+
+    Attributes
+    ----------
+    limits : pandas.DataFrame
+        Indexed by parameter, columns ``lower`` and ``upper`` (a parameter the box does not
+        restrict spans its data's range); ``restricted`` says which the box restricts.
+    coverage : float
+        Share of the cases of interest that lie in the box.
+    density : float
+        Share of the box's runs that are cases of interest.
+    mass : float
+        Share of all runs in the box.
+    trajectory : pandas.DataFrame
+        The peeling trajectory: ``coverage``, ``density``, ``mass``, ``res_dim`` per box.
+    chosen : int
+        The row of ``trajectory`` this box is (the largest coverage x density).
+    """
+
+    limits: pd.DataFrame
+    coverage: float
+    density: float
+    mass: float
+    trajectory: pd.DataFrame
+    chosen: int
+
+
+def _prim():
+    with warnings.catch_warnings():  # exactly the two warnings of ema-workbench's import
+        warnings.filterwarnings("ignore", message="ipyparallel not installed")
+        warnings.filterwarnings("ignore", message="altair based interactive inspection")
+        from ema_workbench.analysis import prim
+    return prim
+
+
+def discover(
+    frame: pd.DataFrame,
+    outcome: str,
+    inputs=None,
+    threshold: float | None = None,
+    *,
+    peel_alpha: float = 0.05,
+    mass_min: float = 0.05,
+) -> Box:
+    """The PRIM box of ``outcome`` over ``inputs``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per run (``load_sweep(...).runs``).
+    outcome : str
+        A boolean column, or a numeric one with ``threshold`` (cases: above it).
+    inputs : list of str, optional
+        The parameter columns (default: every column whose name has a dot, the swept paths).
+    peel_alpha, mass_min
+        PRIM's peeling share and the smallest box (share of runs).
+    """
+    if outcome not in frame.columns:
+        raise KeyError(f"no column {outcome!r}")
+    y = frame[outcome]
+    if threshold is None:
+        if y.dtype != bool and not set(pd.unique(y.dropna())) <= {0, 1}:
+            raise ValueError(f"{outcome!r} is not boolean: give a threshold")
+        y = y.astype(bool).to_numpy()
+    else:
+        y = (y.astype(float) > threshold).to_numpy()
+    if not y.any() or y.all():
+        raise ValueError(f"{outcome!r}: no run is, or every run is, a case: nothing to discover")
+    inputs = list(inputs or [c for c in frame.columns if "." in c and c != outcome])
+    x = frame[inputs].astype(float).reset_index(drop=True)
+    with warnings.catch_warnings():  # pandas 3 deprecates the inplace= ema-workbench passes
+        warnings.filterwarnings("ignore", message="The inplace keyword in DataFrame")
+        box = _prim().Prim(x, y, peel_alpha=peel_alpha, mass_min=mass_min).find_box()
+    trajectory = box.peeling_trajectory[["coverage", "density", "mass", "res_dim"]].copy()
+    chosen = int((trajectory["coverage"] * trajectory["density"]).to_numpy().argmax())
+    lims = box.box_lims[chosen]
+    limits = pd.DataFrame(
+        {"lower": lims.loc[0, inputs].astype(float), "upper": lims.loc[1, inputs].astype(float)}
+    )
+    limits["restricted"] = (limits["lower"] > x.min()) | (limits["upper"] < x.max())
+    row = trajectory.iloc[chosen]
+    return Box(limits, float(row["coverage"]), float(row["density"]), float(row["mass"]),
+               trajectory.reset_index(drop=True), chosen)  # fmt: skip
+
+
+def plot_box(box: Box):
+    """The peeling trajectory (coverage against density, the chosen box marked) and the box's
+    limits on each restricted parameter, scaled to its data range."""
+    from sim.outputs.figures import plt
+
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
+    t = box.trajectory
+    ax1.plot(t["coverage"], t["density"], "o-", color="0.3", ms=3)
+    ax1.plot(box.coverage, box.density, "s", color="k", ms=9, mfc="none", label="chosen box")
+    ax1.set(xlabel="coverage", ylabel="density", title="PRIM peeling trajectory")
+    ax1.legend(fontsize=8, loc="lower left")
+    restricted = box.limits[box.limits["restricted"]]
+    y = np.arange(len(restricted))
+    ax2.barh(y, restricted["upper"] - restricted["lower"], left=restricted["lower"], color="0.6",
+             edgecolor="k", hatch="//")  # fmt: skip
+    ax2.set_yticks(y, list(restricted.index), fontsize=8)
+    ax2.set(xlabel="parameter value", title=f"box: coverage {box.coverage:.2f}, density "
+            f"{box.density:.2f}")  # fmt: skip
+    fig.tight_layout()
+    return fig
