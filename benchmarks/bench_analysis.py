@@ -38,8 +38,10 @@ def main(folder: str = "outputs/bench/analysis_sobol_4096") -> int:
     cut = float(sweep.runs["tilt"].quantile(0.8))
     box = discover(sweep.runs, "tilt", threshold=cut)
     prim = median_seconds(lambda: discover(sweep.runs, "tilt", threshold=cut), repeat=1)
-    print(f"discover (PRIM box of the top 20% of tilt, 12 parameters): {prim:.2f} s "
-          f"(one run; coverage {box.coverage:.2f}, density {box.density:.2f})")
+    print(
+        f"discover (PRIM box of the top 20% of tilt, 12 parameters): {prim:.2f} s "
+        f"(one run; coverage {box.coverage:.2f}, density {box.density:.2f})"
+    )
     return 0
 
 
