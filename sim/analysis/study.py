@@ -1,6 +1,6 @@
-"""The summary of a comparison study (a sweep of several scenarios on common seeds): each
-outcome's mean per scenario with its bootstrap interval, and each scenario's paired effect
-against the first.
+"""The summary of a study: for a comparison (a sweep of several scenarios on common seeds) each
+outcome's mean per scenario with its bootstrap interval and each scenario's paired effect
+against the first; for a Sobol' or Morris design each outcome's sensitivity indices.
 
     .venv/bin/python -m sim.analysis.study SWEEP_DIR [--out DIR]
 
@@ -20,6 +20,8 @@ def summarize(sweep_dir, outcomes=None) -> tuple[dict, str]:
     sweep = load_sweep(sweep_dir)
     study = sweep.manifest["config"].get("study") or {}
     outcomes = list(outcomes or study.get("outcomes") or ["tilt"])
+    if sweep.design_type in ("sobol", "morris"):
+        return _indices(sweep, study, outcomes)
     runs, names = sweep.runs, list(sweep.manifest["scenarios"])
     rows, lines = {}, ["| outcome | scenario | mean [95% interval] | effect against " + names[0] + " |",
                        "|---|---|---|---|"]  # fmt: skip
@@ -48,6 +50,38 @@ def summarize(sweep_dir, outcomes=None) -> tuple[dict, str]:
         "seeds": sweep.manifest["seeds"].get("seeds", "index"),
         "scenarios": names,
         "outcomes": rows,
+    }
+    return summary, "\n".join(lines)
+
+
+def _indices(sweep, study: dict, outcomes: list) -> tuple[dict, str]:
+    """Each outcome's sensitivity indices (sim.analysis.sensitivity), as a summary and a table."""
+    from sim.analysis.sensitivity import sensitivity
+
+    tables = {o: sensitivity(sweep, o) for o in outcomes}
+    first = tables[outcomes[0]]
+    names = list(dict.fromkeys(first["index"]))[:2]  # S1, ST (or mu, mu_star)
+    head = " | ".join(f"{o} {n}" for o in outcomes for n in names)
+    lines = [f"| parameter | {head} |", "|---" * (1 + len(outcomes) * len(names)) + "|"]
+    rows = {}
+    for p in sweep.parameters:
+        cells = []
+        for o in outcomes:
+            t = tables[o]
+            for n in names:
+                r = t[(t["index"] == n) & (t["parameter"] == p)].iloc[0]
+                rows.setdefault(o, {}).setdefault(p, {})[n] = {
+                    "value": r["value"],
+                    "conf": r["conf"],
+                }
+                cells.append(f"{r['value']:.3f} ± {r['conf']:.3f}")
+        lines.append(f"| `{p}` | " + " | ".join(cells) + " |")
+    summary = {
+        "study": study.get("name"),
+        "study_version": study.get("version"),
+        "design": sweep.design_type,
+        "runs": len(sweep.runs),
+        "indices": rows,
     }
     return summary, "\n".join(lines)
 
