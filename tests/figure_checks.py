@@ -24,3 +24,15 @@ def drawn_texts(fig, monkeypatch) -> list[tuple[str, object]]:
 
 def overlapping(drawn) -> list[tuple[str, str]]:
     return [(a, b) for (a, ba), (b, bb) in itertools.combinations(drawn, 2) if ba.overlaps(bb)]
+
+
+def assert_no_overlap(fig, monkeypatch, at_least: int = 1) -> None:
+    """Draw ``fig``, assert at least ``at_least`` labels and no two overlapping, and close it."""
+    from sim.outputs.figures import plt
+
+    try:
+        drawn = drawn_texts(fig, monkeypatch)
+        assert len(drawn) >= at_least  # the measure sees the labels
+        assert not overlapping(drawn), overlapping(drawn)
+    finally:
+        plt.close(fig)

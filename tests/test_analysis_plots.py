@@ -2,11 +2,10 @@
 their labels overlap."""
 
 import pytest
-from figure_checks import drawn_texts, overlapping
+from figure_checks import assert_no_overlap
 
 import sim
 from sim.analysis import compare, load_sweep, plots, sensitivity
-from sim.outputs.figures import plt
 
 
 @pytest.fixture(scope="module")
@@ -17,25 +16,19 @@ def paired(tmp_path_factory):
     return load_sweep(out)
 
 
-def check(fig, monkeypatch):
-    try:
-        drawn = drawn_texts(fig, monkeypatch)
-        assert drawn and not overlapping(drawn), overlapping(drawn)
-    finally:
-        plt.close(fig)
-
-
 def test_trajectories_and_comparison(paired, monkeypatch):
     steps = paired.steps()
-    check(plots.trajectories(steps, [("ISR", "RUS"), ("IRN", "RUS"), ("RUS", "IRN")]), monkeypatch)
-    check(plots.comparison(compare(paired.runs, "tilt"), "tilt"), monkeypatch)
+    assert_no_overlap(
+        plots.trajectories(steps, [("ISR", "RUS"), ("IRN", "RUS"), ("RUS", "IRN")]), monkeypatch
+    )
+    assert_no_overlap(plots.comparison(compare(paired.runs, "tilt"), "tilt"), monkeypatch)
 
 
 def test_sensitivity_bars_and_heatmap(tmp_path, monkeypatch):
     sobol = tmp_path / "sobol"
     sim.run_sweep(["design=sobol", "design.n=16", "progress=false"], sobol)
     table = sensitivity(load_sweep(sobol, columns=["tilt"]), "tilt")
-    check(plots.sensitivity_bars(table), monkeypatch)
+    assert_no_overlap(plots.sensitivity_bars(table), monkeypatch)
     grid = tmp_path / "grid"
     levels = [
         "+design.parameters.dynamics.heider={levels: [0.0, 0.5, 1.0]}",
@@ -43,10 +36,12 @@ def test_sensitivity_bars_and_heatmap(tmp_path, monkeypatch):
     ]
     sim.run_sweep(["design=grid", "~design.parameters", *levels, "progress=false"], grid)
     runs = load_sweep(grid, columns=["hedge_index"]).runs
-    check(plots.heatmap(runs, "dynamics.heider", "decision.lam", "hedge_index"), monkeypatch)
+    assert_no_overlap(
+        plots.heatmap(runs, "dynamics.heider", "decision.lam", "hedge_index"), monkeypatch
+    )
 
 
 def test_relation_graph(monkeypatch):
     model = sim.run_model(sim.compose(["scenario=turkey"]))
     fig = plots.relation_graph(model.record.stance[-1], list(model.structure.codes))
-    check(fig, monkeypatch)
+    assert_no_overlap(fig, monkeypatch)

@@ -10,18 +10,14 @@ from sim.scenario.build import build_scenario
 from sim.scenario.compose import compose_dict
 from sim.sweeps.designs import Parameter
 from sim.validation.estimate import DROP, Problem, estimate, interval, profile
+from sim.validation.likelihood import choices_of
 
 
 def simulated(overrides, seed):
     """A record of every choice of a free run of jan2020, and its election's outcome."""
     config = compose_dict(["scenario=jan2020", f"seed={seed}", *overrides])
     model = run(build_scenario(config))
-    codes = list(model.structure.codes)
-    observed = {
-        (t + 1, codes[i]): model.label(i, model.record.choice[t, i])
-        for t in range(model.calendar.steps)
-        for i in range(model.structure.n)
-    }
+    observed = choices_of(model)
     outcome = {r["event"].type: r["outcome"] for r in model.record.events if "outcome" in r}
     return observed, outcome
 

@@ -3,7 +3,7 @@ renderer), however close the events (issue 14: the labels of events days apart r
 other and into the legend)."""
 
 import pytest
-from figure_checks import drawn_texts, overlapping
+from figure_checks import assert_no_overlap
 
 import sim
 from sim.outputs import figures
@@ -27,9 +27,4 @@ def test_no_two_labels_of_a_run_figure_overlap(overrides, monkeypatch):
         figures.relations(steps, events, b, rivals, codes, None),
         figures.payoffs(steps, events, codes, None),
     ):
-        try:
-            drawn = drawn_texts(fig, monkeypatch)
-            assert len(drawn) > 20  # the measure sees the labels
-            assert not overlapping(drawn)
-        finally:
-            figures.plt.close(fig)
+        assert_no_overlap(fig, monkeypatch, at_least=21)

@@ -14,6 +14,7 @@ from sim.validation.likelihood import (
     Scored,
     base_rate,
     base_rate_probabilities,
+    choices_of,
     fit_eps,
     observed_labels,
     same_as_last_week,
@@ -102,12 +103,6 @@ def test_the_replay_of_a_free_run_gives_its_own_probabilities():
 
     config = compose_dict(["scenario=jan2020", "seed=5", "decision.lam=1"])
     free = run(build_scenario(config))
-    codes = list(free.structure.codes)
-    observed = {
-        (t + 1, codes[i]): free.label(i, free.record.choice[t, i])
-        for t in range(free.calendar.steps)
-        for i in range(free.structure.n)
-    }
-    s = score(BalanceModel(build_scenario(config)), observed)
+    s = score(BalanceModel(build_scenario(config)), choices_of(free))
     assert s.skipped == 0
     assert np.sum(np.log(s.model)) == pytest.approx(np.sum(np.log(free.record.probability)))

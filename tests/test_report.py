@@ -3,12 +3,11 @@ self-contained HTML page, no warning, no overlapping labels; one line for a fold
 neither."""
 
 import pytest
-from figure_checks import drawn_texts, overlapping
+from figure_checks import assert_no_overlap
 
 import sim
 from sim.analysis.report import run_report, sweep_report
 from sim.cli.report import main
-from sim.outputs.figures import plt
 
 
 @pytest.fixture(scope="module")
@@ -45,20 +44,14 @@ def test_the_sweep_report_shows_sensitivity_and_trajectories(sweep_folder, monke
     assert {"sensitivity_tilt", "sensitivity_hedge_index", "trajectories"} <= set(figures)
     assert "Sensitivity of tilt" in text
     for fig in figures.values():
-        try:
-            assert not overlapping(drawn_texts(fig, monkeypatch))
-        finally:
-            plt.close(fig)
+        assert_no_overlap(fig, monkeypatch, at_least=0)
 
 
 def test_the_run_report_figures_have_no_overlapping_labels(run_folder, monkeypatch):
     figures = {}
     run_report(run_folder, figures)
     for fig in figures.values():
-        try:
-            assert not overlapping(drawn_texts(fig, monkeypatch))
-        finally:
-            plt.close(fig)
+        assert_no_overlap(fig, monkeypatch, at_least=0)
 
 
 def test_a_folder_that_is_neither_is_one_line(tmp_path, capsys):

@@ -22,7 +22,7 @@ import pandas as pd
 
 from sim.outputs.facts import FACTS, RunView, run_measures, wilson_interval
 from sim.scenario.build import build_scenario
-from sim.sweeps.store import load_results
+from sim.sweeps.store import load_results, load_steps
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SWEEP = ROOT / "outputs/experiments/stylized_facts/v1"
@@ -30,13 +30,6 @@ MEASURES = {
     "iran_dip_depth": "mean fall of Iran's stance toward Russia after the visit weeks",
     "release_gain": "mean gain of Israel's stance toward Russia from the release to the end",
 }
-
-
-def read_steps(root: Path) -> pd.DataFrame:
-    parts = sorted((root / "steps").glob("part-*.parquet"))
-    if not parts:
-        raise FileNotFoundError(f"{root / 'steps'}: no steps (the sweep needs collect=steps)")
-    return pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
 
 
 def measure(root) -> tuple[pd.DataFrame, dict]:
@@ -48,7 +41,7 @@ def measure(root) -> tuple[pd.DataFrame, dict]:
         name: build_scenario(config) for name, config in manifest["scenario_configs"].items()
     }
     results = load_results(root, columns=["run", "scenario", "replicate", "seed"])
-    steps = {run: rows for run, rows in read_steps(root).groupby("run", sort=True)}
+    steps = {run: rows for run, rows in load_steps(root).groupby("run", sort=True)}
     rows = []
     for r in results.itertuples(index=False):
         view = RunView.of_steps(steps[r.run], scenarios[r.scenario])

@@ -7,8 +7,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 RUN_TABLES = ("steps", "decisions", "events")
 
@@ -68,10 +66,9 @@ class Sweep:
 
     def steps(self, columns=None) -> pd.DataFrame:
         """The per-step series (``collect=steps``): one row per run, step and state."""
-        parts = sorted((self.path / "steps").glob("part-*.parquet"))
-        if not parts:
-            raise FileNotFoundError(f"{self.path}: no steps/ (the sweep ran with collect=summary)")
-        return pa.concat_tables(pq.read_table(p, columns=columns) for p in parts).to_pandas()
+        from sim.sweeps.store import load_steps
+
+        return load_steps(self.path, columns)
 
 
 def load_run(path) -> Run:

@@ -53,7 +53,7 @@ def _table(frame: pd.DataFrame, digits: int = 3) -> str:
     return "\n".join([head, rule, *rows])
 
 
-def run_report(path: Path, figures: dict) -> tuple[str, str]:
+def run_report(path: Path, figures: dict, progress=None) -> tuple[str, str]:
     """(title, Markdown) of a run folder; its figures added to ``figures`` (name: Figure)."""
     run = load_run(path)
     s = run.summary
@@ -143,7 +143,7 @@ def write_report(path, progress: bool = False) -> Path:
     bar = tqdm(total=3, desc="sim-report", disable=not progress, leave=False)
     figures: dict = {}
     builder = run_report if kind == "run" else sweep_report
-    title, text = builder(path, figures) if kind == "run" else builder(path, figures, bar)
+    title, text = builder(path, figures, bar)
     staging = Path(tempfile.mkdtemp(prefix=".report-", dir=path))
     try:
         (staging / "figures").mkdir()

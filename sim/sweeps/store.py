@@ -487,6 +487,16 @@ def load_results(root, columns=None):
     return table.sort_by("run").to_pandas()
 
 
+def load_steps(root, columns=None):
+    """The per-step series of a sweep (``collect=steps``) as one pandas DataFrame: one row per
+    run, step and state. FileNotFoundError when the sweep kept none."""
+    folder = Path(root) / STEPS_DIR
+    parts = [p for _, p in sorted(part_numbers(folder).items())]
+    if not parts:
+        raise FileNotFoundError(f"{folder}: no steps (the sweep needs collect=steps)")
+    return pa.concat_tables(pq.read_table(p, columns=columns) for p in parts).to_pandas()
+
+
 def load_failures(root):
     import pandas as pd
 

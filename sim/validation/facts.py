@@ -32,19 +32,15 @@ def reproduced(model: float, nulls: dict) -> bool:
 def fact_shares(sweep_dir) -> dict[str, float]:
     """Each fact's share of the runs of one sweep (``collect=steps``). A fact about something
     the variant removed (no prisoner, no assassination) does not hold: it counts as false."""
-    import pandas as pd
-
     from sim.outputs.facts import FACTS, RunView, stylized_facts
     from sim.scenario.build import build_scenario
-    from sim.sweeps.store import load_results
+    from sim.sweeps.store import load_results, load_steps
 
     root = Path(sweep_dir)
     manifest = json.loads((root / "manifest.json").read_text())
     scenarios = {n: build_scenario(c) for n, c in manifest["scenario_configs"].items()}
     results = load_results(root, columns=["run", "scenario"])
-    parts = sorted((root / "steps").glob("part-*.parquet"))
-    steps = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
-    by_run = dict(tuple(steps.groupby("run", sort=True)))
+    by_run = dict(tuple(load_steps(root).groupby("run", sort=True)))
     held = {fact: 0 for fact in FACTS}
     for r in results.itertuples(index=False):
         facts = stylized_facts(RunView.of_steps(by_run[r.run], scenarios[r.scenario]))

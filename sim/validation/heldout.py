@@ -37,10 +37,12 @@ def direction(change: float, threshold: float = NO_CHANGE) -> str:
 def model_changes(episode: str, overrides=(), replicates: int = 100) -> dict:
     """(from, to) -> the mean change of from's stance toward to over ``replicates`` seeds."""
     import sim
+    from sim.scenario.compose import compose_dict
 
+    config = compose_dict([f"scenario={episode}", *overrides])  # once: only the seed changes
     total = None
     for seed in range(replicates):
-        model = sim.run_model(sim.compose([f"scenario={episode}", f"seed={seed}", *overrides]))
+        model = sim.run_model({**config, "seed": seed})
         change = model.record.stance[-1] - model.structure.initial_stance
         total = change if total is None else total + change
     codes = list(model.structure.codes)

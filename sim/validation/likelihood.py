@@ -179,6 +179,17 @@ def logliks(scored: Scored) -> dict:
     }
 
 
+def choices_of(model) -> dict:
+    """(step, state) -> label of every choice of a finished run: data the model simulated, in
+    the form of :func:`observed_labels` (the parameter-recovery tests score it)."""
+    codes = list(model.structure.codes)
+    return {
+        (t + 1, codes[i]): model.label(i, model.record.choice[t, i])
+        for t in range(model.calendar.steps)
+        for i in range(model.structure.n)
+    }
+
+
 def observed_labels(observations) -> dict:
     """(step, state) -> label of the observed choices (``sim.validation.observations``)."""
     return {
