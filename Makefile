@@ -4,17 +4,24 @@
 # name==version lines); each target installs only its own group, constrained by the lock:
 #   make run   the package and what running needs (pyproject.toml dependencies), then compiles
 #              the Numba kernels into their cache, so the first command is not slower
-#   make test  adds the `test` extra: pytest, hypothesis, ruff, import-linter, pygambit, nashpy
+#   make test  adds the `test` extra: pytest, hypothesis, ruff, import-linter, pygambit, nashpy,
+#              and the `app` extra below (the classroom page's tests)
+#   make app   adds the `app` extra (Solara, Playwright) and Solara's front end from the npm
+#              registry (python -m sim.app.assets), then serves the classroom page (sim-app)
+#   make lab   adds the `analysis` extra (JupyterLab, nbclient, ema-workbench, nashpy, pygambit),
+#              then opens notebooks/ in JupyterLab
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 UV     := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 RUN_STAMP  := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
+APP_STAMP  := $(VENV)/.installed-app
+LAB_STAMP  := $(VENV)/.installed-lab
 ARGS   ?=
 SOURCES := sim tests benchmarks experiments
 
-.PHONY: run test lint bench facts estimate stylized-facts baseline clean
+.PHONY: run test app lab lint bench facts estimate stylized-facts baseline clean
 
 run: $(RUN_STAMP)
 	$(BIN)/sim-run $(ARGS)
@@ -23,6 +30,12 @@ test: $(TEST_STAMP)
 	$(BIN)/ruff check $(SOURCES)
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest $(ARGS)
+
+app: $(APP_STAMP)  # the classroom page on 127.0.0.1:8765 [ARGS="--port 9000 --host 0.0.0.0"]
+	$(BIN)/sim-app $(ARGS)
+
+lab: $(LAB_STAMP)  # the notebooks in JupyterLab, from the pinned environment
+	$(BIN)/jupyter lab --config=notebooks/jupyter_lab_config.py $(ARGS)
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check $(SOURCES)
@@ -56,6 +69,15 @@ $(RUN_STAMP): requirements.lock pyproject.toml
 	$(UV) pip install --compile-bytecode --python $(BIN)/python -c requirements.lock -e .
 	$(BIN)/python -m sim.cli.warm
 	@touch $(RUN_STAMP)
+
+$(APP_STAMP): $(RUN_STAMP)
+	$(UV) pip install --compile-bytecode --python $(BIN)/python -c requirements.lock -e ".[app]"
+	$(BIN)/python -m sim.app.assets
+	@touch $(APP_STAMP)
+
+$(LAB_STAMP): $(RUN_STAMP)
+	$(UV) pip install --compile-bytecode --python $(BIN)/python -c requirements.lock -e ".[analysis]"
+	@touch $(LAB_STAMP)
 
 $(TEST_STAMP): $(RUN_STAMP)
 	$(UV) pip install --compile-bytecode --python $(BIN)/python -c requirements.lock -e ".[test]"
