@@ -70,7 +70,7 @@ $(RUN_STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m sim.cli.warm
 	@touch $(RUN_STAMP)
 
-$(APP_STAMP): $(RUN_STAMP)
+$(APP_STAMP): $(RUN_STAMP) sim/app/assets.toml  # a new pin fetches again
 	$(UV) pip install --compile-bytecode --python $(BIN)/python -c requirements.lock -e ".[app]"
 	$(BIN)/python -m sim.app.assets
 	@touch $(APP_STAMP)
@@ -79,7 +79,7 @@ $(LAB_STAMP): $(RUN_STAMP)
 	$(UV) pip install --compile-bytecode --python $(BIN)/python -c requirements.lock -e ".[analysis]"
 	@touch $(LAB_STAMP)
 
-$(TEST_STAMP): $(RUN_STAMP)
+$(TEST_STAMP): $(APP_STAMP)
 	$(UV) pip install --compile-bytecode --python $(BIN)/python -c requirements.lock -e ".[test]"
 	@touch $(TEST_STAMP)
 

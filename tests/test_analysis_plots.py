@@ -1,11 +1,12 @@
 """The analysis plots (issue 14) draw from real sweeps and runs without a warning, and no two of
 their labels overlap."""
 
+import numpy as np
 import pytest
 from figure_checks import assert_no_overlap
 
 import sim
-from sim.analysis import compare, load_sweep, plots, sensitivity
+from sim.analysis import compare, load_run, load_sweep, plots, sensitivity
 
 
 @pytest.fixture(scope="module")
@@ -45,3 +46,32 @@ def test_relation_graph(monkeypatch):
     model = sim.run_model(sim.compose(["scenario=turkey"]))
     fig = plots.relation_graph(model.record.stance[-1], list(model.structure.codes))
     assert_no_overlap(fig, monkeypatch)
+
+
+def test_payoff_decomposition_reads_back_the_weights_and_stacks_to_utility(tmp_path, monkeypatch):
+    # the weights a run folder does not store, recovered from its table, against the actors'
+    # config (unnormalised there: RUS 0.35 / 0.25 / 0.40 sums to 1 already)
+    sim.run_model(sim.compose(["actors.RUS.weights.prestige=0.8"]), tmp_path / "run")
+    run = load_run(tmp_path / "run")
+    weights = plots.contribution_weights(run.steps)
+    assert weights["RUS"] == pytest.approx(np.array([0.35, 0.25, 0.8]) / 1.4, abs=1e-9)
+    assert weights["ISR"] == pytest.approx([0.6, 0.25, 0.15], abs=1e-9)
+    fig = plots.payoff_decomposition(run)
+    ax = fig.axes[0]  # RUS: the bars of a step add up to the utility line
+    heights = np.array([[p.get_height() for p in c.patches] for c in ax.containers])
+    utility = run.steps[run.steps["actor"] == "RUS"].sort_values("step")["utility"].to_numpy()
+    assert heights.sum(axis=0) == pytest.approx(utility, abs=1e-9)
+    assert_no_overlap(fig, monkeypatch, at_least=20)
+    broken = run.steps.assign(utility=run.steps["utility"] + 1.0)  # not a weighted sum
+    with pytest.raises(ValueError, match="weighted sum"):
+        plots.contribution_weights(broken)
+
+
+def test_payoff_decomposition_of_five_states(monkeypatch):
+    from sim.outputs.tables import steps_table
+
+    steps = steps_table(sim.run_model(sim.compose(["scenario=turkey"])))
+    fig = plots.payoff_decomposition(steps)
+    shown = [ax.xaxis.get_tick_params()["labelbottom"] for ax in fig.axes[:5]]
+    assert shown == [False, False, False, True, True]  # dates under USA, above the empty panel
+    assert_no_overlap(fig, monkeypatch, at_least=20)

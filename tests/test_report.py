@@ -61,3 +61,48 @@ def test_a_folder_that_is_neither_is_one_line(tmp_path, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "neither a run folder" in err[0]
     assert not (tmp_path / "report").exists()
+
+
+@pytest.fixture(scope="module")
+def breaking_sweep(tmp_path_factory):
+    """A sweep in which the balance breaks in about a quarter of the runs: Iran's initial
+    stance toward Russia and structural balance vary (measured: 49 of 200 runs)."""
+    out = tmp_path_factory.mktemp("prim") / "s"
+    sim.run_sweep(["design=lhs", "design.n=200", "~design.parameters",
+                   "+design.parameters.relations.IRN.RUS=[0.0,0.8]",
+                   "+design.parameters.dynamics.heider=[0.25,2.0]",
+                   "+design.parameters.decision.lam=[2.0,8.0]", "progress=false"], out)  # fmt: skip
+    return out
+
+
+def test_the_sweep_report_shows_the_prim_box_of_balance_broken(breaking_sweep, monkeypatch):
+    figures = {}
+    _, text = sweep_report(breaking_sweep, figures)
+    assert "prim_balance_broken" in figures
+    assert "Scenario discovery (PRIM) of the runs where the balance broke" in text
+    assert "![PRIM box of balance_broken](figures/prim_balance_broken.png)" in text
+    # the box the model implies: a cool Iranian stance toward Russia is where the balance
+    # breaks, so the box caps relations.IRN.RUS well below the top of its range (0.8)
+    table = text.split("| parameter | lower | upper | sweep_min | sweep_max |")[1]
+    rows = {line.split(" | ")[0].strip("| "): line for line in table.strip().splitlines()[1:]
+            if line.startswith("| ")}  # fmt: skip
+    assert "relations.IRN.RUS" in rows
+    upper = float(rows["relations.IRN.RUS"].split(" | ")[2])
+    assert upper < 0.6
+    assert_no_overlap(figures.pop("prim_balance_broken"), monkeypatch, at_least=10)
+    for fig in figures.values():
+        assert_no_overlap(fig, monkeypatch, at_least=0)
+    main([str(breaking_sweep)])
+    html = (breaking_sweep / "report" / "report.html").read_text()
+    assert (breaking_sweep / "report" / "figures" / "prim_balance_broken.png").is_file()
+    assert "PRIM" in html and "relations.IRN.RUS" in html
+
+
+def test_the_run_report_decomposes_each_states_payoffs(run_folder):
+    figures = {}
+    _, text = run_report(run_folder, figures)
+    assert "payoff_decomposition" in figures and "payoff_decomposition.png" in text
+    from sim.outputs.figures import plt
+
+    for fig in figures.values():
+        plt.close(fig)

@@ -17,7 +17,8 @@ class Box:
     ----------
     limits : pandas.DataFrame
         Indexed by parameter, columns ``lower`` and ``upper`` (a parameter the box does not
-        restrict spans its data's range); ``restricted`` says which the box restricts.
+        restrict spans its data's range); ``restricted`` says which the box restricts;
+        ``min`` and ``max`` are the data's range (what the limits are read against).
     coverage : float
         Share of the cases of interest that lie in the box.
     density : float
@@ -91,6 +92,7 @@ def discover(
         {"lower": lims.loc[0, inputs].astype(float), "upper": lims.loc[1, inputs].astype(float)}
     )
     limits["restricted"] = (limits["lower"] > x.min()) | (limits["upper"] < x.max())
+    limits["min"], limits["max"] = x.min(), x.max()
     row = trajectory.iloc[chosen]
     return Box(limits, float(row["coverage"]), float(row["density"]), float(row["mass"]),
                trajectory.reset_index(drop=True), chosen)  # fmt: skip
@@ -98,21 +100,35 @@ def discover(
 
 def plot_box(box: Box):
     """The peeling trajectory (coverage against density, the chosen box marked) and the box's
-    limits on each restricted parameter, scaled to its data range."""
+    limits on each restricted parameter as a share of its range in the data (parameters of
+    different scales side by side), the limits' values written beside the names."""
+    from matplotlib.ticker import MaxNLocator
+
     from sim.outputs.figures import plt
 
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
+    restricted = box.limits[box.limits["restricted"]]
+    height = max(4.0, 0.55 * len(restricted) + 1.6)
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, height), width_ratios=(1, 1.15))
     t = box.trajectory
     ax1.plot(t["coverage"], t["density"], "o-", color="0.3", ms=3)
-    ax1.plot(box.coverage, box.density, "s", color="k", ms=9, mfc="none", label="chosen box")
-    ax1.set(xlabel="coverage", ylabel="density", title="PRIM peeling trajectory")
-    ax1.legend(fontsize=8, loc="lower left")
-    restricted = box.limits[box.limits["restricted"]]
+    ax1.plot(box.coverage, box.density, "s", color="k", ms=10, mfc="none", mew=1.5,
+             label="chosen box")  # fmt: skip
+    ax1.axhline(t["density"].iloc[0], color="0.5", lw=0.8, ls=":", label="all runs")
+    ax1.xaxis.set_major_locator(MaxNLocator(5))
+    ax1.yaxis.set_major_locator(MaxNLocator(6))
+    ax1.set(xlabel="coverage (share of the cases inside)", ylabel="density (share of cases)",
+            title="PRIM peeling trajectory")  # fmt: skip
+    ax1.legend(fontsize=9, loc="best")
+    span = (restricted["max"] - restricted["min"]).where(lambda v: v > 0, 1.0)
+    lower = (restricted["lower"] - restricted["min"]) / span
+    upper = (restricted["upper"] - restricted["min"]) / span
     y = np.arange(len(restricted))
-    ax2.barh(y, restricted["upper"] - restricted["lower"], left=restricted["lower"], color="0.6",
-             edgecolor="k", hatch="//")  # fmt: skip
-    ax2.set_yticks(y, list(restricted.index), fontsize=8)
-    ax2.set(xlabel="parameter value", title=f"box: coverage {box.coverage:.2f}, density "
-            f"{box.density:.2f}")  # fmt: skip
+    ax2.barh(y, np.ones(len(y)), color="white", edgecolor="0.4", lw=0.8, height=0.6)
+    ax2.barh(y, upper - lower, left=lower, color="0.6", edgecolor="k", hatch="//", height=0.6)
+    names = [f"{p}\n{r.lower:.3g} to {r.upper:.3g}" for p, r in restricted.iterrows()]
+    ax2.set_yticks(y, names, fontsize=9)
+    ax2.set_xlim(-0.02, 1.02)
+    ax2.set(xlabel="share of the parameter's range in the data (hatched: the box)",
+            title=f"box: coverage {box.coverage:.2f}, density {box.density:.2f}")  # fmt: skip
     fig.tight_layout()
     return fig

@@ -132,3 +132,82 @@ def relation_graph(stance: np.ndarray, codes, title: str = "Relations"):
     ax.axis("off")
     fig.tight_layout()
     return fig
+
+
+COMPONENTS = ("security", "economic", "prestige")
+SHADES = ("0.2", "0.55", "0.85")  # dark to light: distinct in greyscale
+HATCHES = ("", "//", "..")
+
+
+def contribution_weights(steps: pd.DataFrame) -> dict:
+    """Each state's weights on security, economic and prestige, read back from its rows of a
+    steps table (``utility`` is exactly their weighted sum, so a least-squares fit recovers
+    them; a run folder does not store the weights). Raises ValueError when the fit is not
+    exact (a table whose utility is something else)."""
+    out = {}
+    for code, rows in steps.groupby("actor", sort=False):
+        x, y = rows[list(COMPONENTS)].to_numpy(float), rows["utility"].to_numpy(float)
+        w = np.linalg.lstsq(x, y, rcond=None)[0]
+        if np.abs(x @ w - y).max() > 1e-6 * max(np.abs(y).max(), 1.0):
+            raise ValueError(f"{code}: utility is not a weighted sum of the three payoffs")
+        out[code] = w
+    return out
+
+
+def payoff_decomposition(run, weights: dict | None = None):
+    """Each state's utility per step split into what security, economic and prestige
+    contribute (weight times payoff): bars stacked up for gains and down for losses, shaded
+    and hatched apart (greyscale-safe), the utility as a line.
+
+    Parameters
+    ----------
+    run : Run or pandas.DataFrame
+        A run folder (``load_run``) or its steps table (``step``, ``date``, ``actor``, the
+        three payoffs and ``utility``).
+    weights : dict, optional
+        ``{code: (w_security, w_economic, w_prestige)}``; default: read back from the table
+        (:func:`contribution_weights`).
+    """
+    import matplotlib.dates as mdates
+    from matplotlib import patheffects
+
+    steps = run if isinstance(run, pd.DataFrame) else run.steps
+    weights = weights or contribution_weights(steps)
+    codes = list(dict.fromkeys(steps["actor"]))
+    cols = 2 if len(codes) > 1 else 1
+    rows = -(-len(codes) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(5.6 * cols, 3.3 * rows + 1.2), sharex=True,
+                             squeeze=False)  # fmt: skip
+    halo = [patheffects.withStroke(linewidth=4, foreground="white")]  # visible on dark bars
+    for ax, code in zip(axes.flat, codes, strict=False):
+        d = steps[steps["actor"] == code].sort_values("step")
+        dates = pd.to_datetime(d["date"]).to_numpy()
+        w = np.asarray(weights[code], float)
+        parts = d[list(COMPONENTS)].to_numpy(float) * w
+        up, down = np.zeros(len(d)), np.zeros(len(d))
+        for c, name in enumerate(COMPONENTS):
+            v = parts[:, c]
+            ax.bar(dates, v, width=5.0, bottom=np.where(v >= 0, up, down), color=SHADES[c],
+                   hatch=HATCHES[c], edgecolor="k", lw=0.4, label=name)  # fmt: skip
+            up, down = up + np.maximum(v, 0), down + np.minimum(v, 0)
+        ax.plot(dates, d["utility"], color="k", lw=2, marker="o", ms=4, mec="white",
+                path_effects=halo, label="utility (their sum)")  # fmt: skip
+        ax.axhline(0, color="k", lw=0.6)
+        ax.set_title(f"{code}   weights {w[0]:.2f} / {w[1]:.2f} / {w[2]:.2f}", fontsize=10)
+        ax.tick_params(labelsize=9)
+    for k, ax in enumerate(axes.flat):
+        if k >= len(codes):
+            ax.axis("off")
+            axes.flat[k - cols].xaxis.set_tick_params(labelbottom=True)  # dates above a gap
+    for ax in axes[:, 0]:
+        ax.set_ylabel("utility points", fontsize=10)
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=6)
+    for ax in axes.flat:
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=9, frameon=False)
+    fig.suptitle("What each state's utility is made of (weights: security / economic / "
+                 "prestige)", fontsize=11)  # fmt: skip
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    return fig

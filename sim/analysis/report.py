@@ -82,6 +82,10 @@ def run_report(path: Path, figures: dict, progress=None) -> tuple[str, str]:
                        for a in codes])  # fmt: skip
     figures["relations_graph"] = plots.relation_graph(stance, codes, "Relations at the end")
     lines += ["![Relations at the end](figures/relations_graph.png)", ""]
+    figures["payoff_decomposition"] = plots.payoff_decomposition(run)
+    lines += ["What each state's utility is made of: its weight times each payoff, gains "
+              "stacked up and losses down, the line their sum.", "",
+              "![payoff decomposition](figures/payoff_decomposition.png)", ""]  # fmt: skip
     for name in ("relations", "payoffs"):
         if (path / "figures" / f"{name}.png").is_file():
             lines += [f"![{name}](../figures/{name}.png)", ""]
@@ -114,12 +118,17 @@ def sweep_report(path: Path, figures: dict, progress=None) -> tuple[str, str]:
     if sweep.design_type in ("sobol", "morris") and runs["scenario"].nunique() == 1:
         for outcome in [o for o in ("tilt", "hedge_index") if o in runs.columns]:
             table = sensitivity(sweep, outcome)
-            figures[f"sensitivity_{outcome}"] = plots.sensitivity_bars(
+            fig = plots.sensitivity_bars(
                 table, ("S1", "ST") if sweep.design_type == "sobol" else ("mu_star",)
             )
+            fig.axes[0].set_title(f"What drives {outcome}: {sweep.design_type} indices, "
+                                  f"{len(runs)} runs", fontsize=10)  # fmt: skip
+            fig.tight_layout()
+            figures[f"sensitivity_{outcome}"] = fig
             lines += [f"Sensitivity of {outcome}: the share of its variance each parameter "
                       "explains alone (S1) and with its interactions (ST).", "",
                       f"![sensitivity of {outcome}](figures/sensitivity_{outcome}.png)", ""]  # fmt: skip
+    lines += _prim_section(sweep, figures)
     if (path / "steps").is_dir():
         figures["trajectories"] = plots.trajectories(
             sweep.steps(), [("ISR", "RUS"), ("IRN", "RUS"), ("RUS", "ISR"), ("RUS", "IRN")]
@@ -129,6 +138,67 @@ def sweep_report(path: Path, figures: dict, progress=None) -> tuple[str, str]:
     if progress:
         progress.update(1)
     return title, "\n".join(lines)
+
+
+# What PRIM looks for, in order: the first with enough cases and non-cases is used.
+# (column, threshold, what a case is)
+PRIM_OUTCOMES = (
+    ("balance_broken", None, "the balance broke"),
+    ("tilt", 0.0, "{actor} leaned to {rival} (tilt > 0)"),
+)
+PRIM_MIN_CASES = 5
+
+
+def _prim_section(sweep, figures: dict) -> list[str]:
+    """Scenario discovery (PRIM) over the swept parameters for the first outcome of
+    ``PRIM_OUTCOMES`` with at least ``PRIM_MIN_CASES`` cases and as many non-cases: the
+    trade-off curve, the box's limits and a sentence; nothing for a sweep that varies no
+    parameter or mixes scenarios."""
+    from sim.analysis.discover import discover, plot_box
+
+    runs, inputs = sweep.runs, [p for p in sweep.parameters if p in sweep.runs.columns]
+    if not inputs or runs["scenario"].nunique() != 1:
+        return []
+    found = [(o, t, c) for o, t, c in PRIM_OUTCOMES if o in runs.columns]
+    found = [(o, t, c, _cases(runs, o, t)) for o, t, c in found]
+    found = [f for f in found if min(int(f[3].sum()), int((~f[3]).sum())) >= PRIM_MIN_CASES]
+    if not found:
+        return ["Scenario discovery (PRIM): no outcome has enough runs on both sides "
+                f"(at least {PRIM_MIN_CASES}) to look for a box.", ""]  # fmt: skip
+    outcome, threshold, case, y = found[0]
+    box = discover(runs, outcome, inputs, threshold)
+    figures[f"prim_{outcome}"] = plot_box(box)
+    limits = box.limits[box.limits["restricted"]][["lower", "upper"]]
+    limits["sweep_min"] = runs[limits.index].min()
+    limits["sweep_max"] = runs[limits.index].max()
+    bounds = [_bound(p, r) for p, r in limits.iterrows()] or ["no limit"]
+    where = bounds[0] if len(bounds) == 1 else ", ".join(bounds[:-1]) + " and " + bounds[-1]
+    b = (sweep.manifest.get("config") or {}).get("balancer") or {"actor": "RUS", "rivals": ["ISR"]}
+    case = case.format(actor=b["actor"], rival=b["rivals"][0])
+    return [
+        f"Scenario discovery (PRIM) of the runs where {case}: the box with {where} "
+        f"holds {box.coverage:.0%} of those runs (coverage), and {box.density:.0%} of the runs "
+        f"inside it are such runs (density), against {float(y.mean()):.0%} of all runs.", "",
+        f"![PRIM box of {outcome}](figures/prim_{outcome}.png)", "",
+        "The box's limits, beside each parameter's range in the sweep:", "",
+        _table(limits.rename_axis("parameter")), "",
+    ]  # fmt: skip
+
+
+def _cases(runs: pd.DataFrame, outcome: str, threshold) -> pd.Series:
+    """Which runs are cases: a boolean outcome, or a number above ``threshold``."""
+    return runs[outcome].astype(bool) if threshold is None else runs[outcome] > threshold
+
+
+def _bound(name: str, r) -> str:
+    """A restricted parameter's limits in words: only the sides the box moves in."""
+    if r.lower > r.sweep_min and r.upper < r.sweep_max:
+        return f"{name} in [{r.lower:.3g}, {r.upper:.3g}]"
+    return (
+        f"{name} at most {r.upper:.3g}"
+        if r.upper < r.sweep_max
+        else f"{name} at least {r.lower:.3g}"
+    )
 
 
 def write_report(path, progress: bool = False) -> Path:

@@ -11,6 +11,13 @@ import matplotlib.pyplot as plt  # noqa: E402
 from sim.outputs.metrics import hedge_and_tilt  # noqa: E402
 
 PNG_METADATA = {"Software": None}  # no version stamp: same run, same bytes
+MARKERS = ("o", "s", "^", "D", "v", "P")
+PAYOFF_STYLES = (
+    ("security", {"ls": "-", "lw": 1.2, "marker": "o", "ms": 3, "markevery": 3}),
+    ("economic", {"ls": "-.", "lw": 1.2, "marker": "s", "ms": 3, "markevery": 3}),
+    ("prestige", {"ls": ":", "lw": 1.5, "marker": "^", "ms": 3.5, "markevery": 3}),
+    ("utility", {"ls": "--", "lw": 2.2, "color": "k"}),
+)
 
 
 def event_groups(events) -> list[tuple]:
@@ -93,34 +100,32 @@ def relations(steps, events, balancer, rivals, codes, path):
     fig, (ax1, ax2) = plt.subplots(
         1, 2, figsize=(13, 4.8 + len(groups) * KEY_LINE_INCHES), sharex=True
     )
-    for code in codes:
-        if code == balancer:
-            continue
+    others = [c for c in codes if c != balancer]
+    for code, marker in zip(others, MARKERS, strict=False):  # a marker per state: greyscale
+        style = {"marker": marker, "markevery": 3, "ms": 4}
         ax1.plot(
-            dates, stance[(f"stance_{balancer}", code)], lw=2, label=f"{code} toward {balancer}"
-        )
+            dates, stance[(f"stance_{balancer}", code)], lw=2, label=f"{code} toward {balancer}",
+            **style,
+        )  # fmt: skip
         ax1.plot(
-            dates,
-            stance[(f"stance_{code}", balancer)],
-            lw=1,
-            ls="--",
-            label=f"{balancer} toward {code}",
-        )
+            dates, stance[(f"stance_{code}", balancer)], lw=1, ls="--",
+            label=f"{balancer} toward {code}", mfc="white", **style,
+        )  # fmt: skip
     r1, r2 = rivals
     ax1.plot(
         dates, stance[(f"stance_{r2}", r1)], color="k", lw=1, ls=":", label=f"{r1} toward {r2}"
     )
     ax1.set(ylim=(-1.05, 1.05), ylabel="stance (-1 hostile .. 1 aligned)", title="Relations")
     ax1.axhline(0, color="k", lw=0.5)
-    ax1.legend(fontsize=7, ncol=2, loc="lower left")
+    ax1.legend(fontsize=7, ncol=2, loc="best")  # where the lines leave room
     marks = [_mark_events(ax1, groups)]
 
     hedge, tilt = hedges(steps, balancer, rivals, codes)
     ax2.plot(dates, hedge, lw=2, label=f"hedge index (min of mutual stances with {r1} and {r2})")
-    ax2.plot(dates, tilt, lw=1.5, label=f"tilt (toward {r1} if > 0)")
+    ax2.plot(dates, tilt, lw=1.5, ls="--", label=f"tilt (toward {r1} if > 0)")
     ax2.axhline(0, color="k", lw=0.5)
     ax2.set(ylim=(-1.05, 1.05), title=f"{balancer}'s balancing act")
-    ax2.legend(fontsize=7, loc="lower left")
+    ax2.legend(fontsize=7, loc="best")
     marks.append(_mark_events(ax2, groups))
     _finish(fig, groups, marks, path)
     return fig
@@ -154,18 +159,14 @@ def payoffs(steps, events, codes, path):
     marks = []
     for ax, code in zip(axes.flat, codes, strict=False):
         d = steps[steps["actor"] == code]
-        for col, style in (
-            ("security", "-"),
-            ("economic", "-"),
-            ("prestige", "-"),
-            ("utility", "--"),
-        ):
-            ax.plot(d["date"], d[col], ls=style, lw=1.8 if col == "utility" else 1.2, label=col)
+        for col, style in PAYOFF_STYLES:  # line styles and markers apart: greyscale, print
+            ax.plot(d["date"], d[col], label=col, **style)
         ax.set_title(code)
         marks.append(_mark_events(ax, groups))
     for ax in list(axes.flat)[len(codes) :]:
         ax.axis("off")
     axes.flat[0].set_ylabel("payoff points")
-    axes.flat[0].legend(fontsize=7, loc="lower left")
+    last = axes.flat[len(codes) - 1]  # beside the plots, not over a line
+    last.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
     _finish(fig, groups, marks, path)
     return fig
