@@ -12,7 +12,7 @@ Labels (stable visible texts, for the browser tests):
 - controls: select "Scenario"; sliders labelled by parameter ("lam (precision of the choice
   rule)", "RUS weight of prestige", "brent_spike: change", ...); buttons "Reset", "Step",
   "Play", "Pause"; file drop "Upload a scenario file (YAML)"
-- status line: text "Step T of N, date YYYY-MM-DD"
+- status line: text "<scenario>: Step T of N, date YYYY-MM-DD" (a game: "round R")
 - board: "Stances", "Relations", "Payoffs" figures; "Events" timeline (current date marked
   "◀ now")
 - why panel: select "Why: state", slider "Why: step", the sentence under "Why"
@@ -22,7 +22,8 @@ Labels (stable visible texts, for the browser tests):
   "Room", button "Advance step", switch "Show predicted payoffs to students", the table
   "States and choices"
 - student: input "Join code", select "State to play", button "Join" (then text "You play ...")
-- shock form: select "Event type", one input per parameter ("strength", "target", ...),
+- shock form: select "Event type", one input per parameter of the type ("change",
+  "imposer", "target", "level", "label", ...),
   input "Teacher key (for shocks)" where the page does not hold the key, button "Inject shock"
 - debrief: input "Replays", button "Debrief", button "Download debrief"
 - messages: errors shown in a red box, one line
@@ -456,7 +457,9 @@ def StudentView():
         solara.Error(error)
     if seat is None:
         solara.InputText("Join code", value=code, on_value=set_code, continuous_update=True)
-        solara.Select("State to play", value=state, values=_states_of(code), on_value=set_state)
+        states = _states_of(code)
+        state = state if state in states else states[0]
+        solara.Select("State to play", value=state, values=states, on_value=set_state)
         solara.Button(
             "Join",
             on_click=lambda: _message(set_error, lambda: set_seat(classroom.join(code, state))),

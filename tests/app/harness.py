@@ -1,4 +1,4 @@
-"""What the classroom page's tests share, beside their fixtures (``conftest.py``): ``sim-app``
+"""What the classroom page's tests share, beside their fixtures (``app_fixtures.py``): ``sim-app``
 started for real in a subprocess, a guard on browser contexts that aborts and counts every
 request outside localhost, and screenshots into ``outputs/test-artefacts/app/`` (gitignored).
 

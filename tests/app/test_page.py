@@ -101,6 +101,20 @@ def test_debrief_is_offered_for_download(page):
     button(page, "Debrief").widget.click()
     labels = [w.children for w in page.find(v.Btn).widgets]
     assert any("Download debrief" in c for c in labels)
-    assert "The players against the model" in " ".join(
-        str(getattr(w, "unsafe_innerHTML", "")) for w in page.find(v.Html).widgets
-    ) or any("The players against the model" in str(w) for w in page.find().widgets)
+    shown = page.find(solara.widgets.HTML).widget.unsafe_innerHTML
+    assert "The players against the model" in shown and "Russia (RUS)" in shown
+
+
+def test_play_steps_until_pause(page):
+    import time
+
+    button(page, "Play").widget.click()
+    deadline = time.monotonic() + 20
+    while "Step 0 of" in status(page) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    button(page, "Pause").widget.click()
+    time.sleep(1.0)  # a step under way finishes
+    paused = status(page)
+    assert "Step 0 of" not in paused
+    time.sleep(1.5)
+    assert status(page) == paused

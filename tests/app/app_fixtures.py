@@ -1,4 +1,5 @@
-"""The classroom page served for real and driven in a real browser, offline (``harness.py``).
+"""The classroom page served for real and driven in a real browser, offline (``harness.py``);
+a pytest plugin (``-p app_fixtures`` in pyproject.toml), not a second ``conftest.py``.
 
 - ``app_server``: ``sim-app`` (the installed entry point) in a subprocess on a free localhost
   port, waited for until ``/readyz`` answers, stopped at the end of the session: its address,
