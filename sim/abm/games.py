@@ -88,20 +88,26 @@ class GameModel(mesa.Model):
         """The current step, 1-based (Mesa's ``model.time``)."""
         return int(round(self.time))
 
-    def step(self):
-        t = self.step_number
-        k = t - 1
+    def next_decision(self) -> tuple[np.ndarray, np.ndarray]:
+        """(values, probabilities), each (2, A): the expected payoff of each player's actions
+        against its belief about the opponent, and the probabilities its rule gives them at
+        the coming step (read, not changed: the classroom page previews it)."""
         # beliefs[p] is the mixed strategy the opponent expects of player p (zero off its actions)
         # (under qre, each expects the other to play its part of the equilibrium)
         if self.qre is None:
             beliefs = fictitious_beliefs(self.counts, self.available, self.prior_weight)
         else:
             beliefs = self.qre
-        # expected payoff of each of a player's actions against its belief about the opponent
         values = np.matmul(self._stacked, beliefs[::-1, :, None])[:, :, 0]
         probabilities = self.qre
         if probabilities is None:
             probabilities = self.rule(values, self.available, self.precision)
+        return values, probabilities
+
+    def step(self):
+        t = self.step_number
+        k = t - 1
+        values, probabilities = self.next_decision()
         u = self._uniforms[k]
         row, col = self.players
         i = row.choose(sample(probabilities[0], u[0]))

@@ -70,7 +70,7 @@ class BalanceModel(mesa.Model):
         self.context = EventContext(s.structure.index, s.table.index, self.backend, self.rng)
         self.events_at: dict[int, list] = {}
         for event in s.events:
-            self.events_at.setdefault(event.step, []).append(event)
+            self.schedule(event)
         self.counts = np.zeros((n, width))
         self._rows = np.arange(n)
         self.releases = s.table.requires[self.alts.action] == 2
@@ -86,6 +86,10 @@ class BalanceModel(mesa.Model):
     def step_number(self) -> int:
         """The current step, 1-based (Mesa's ``model.time``; ``model.steps`` goes away in Mesa 4)."""
         return int(round(self.time))
+
+    def schedule(self, event):
+        """Fire ``event`` at its step (a scenario's events; a teacher's shock on the page)."""
+        self.events_at.setdefault(event.step, []).append(event)
 
     def fire_events(self, t: int):
         for event in self.events_at.get(t, ()):

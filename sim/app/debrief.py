@@ -60,7 +60,7 @@ def _model(session, seed: int):
         return GameModel(spec)
     model = BalanceModel(spec, session.backend)
     for event in session.injected:  # the teacher's shocks, at their steps
-        model.events_at.setdefault(event.step, []).append(event)
+        model.schedule(event)
     return model
 
 

@@ -19,7 +19,6 @@ from sim.abm.games import GameModel
 from sim.abm.model import BalanceModel, EventContext
 from sim.abm.run import build, is_game
 from sim.app.library import DEFAULT_SCENARIO, composed
-from sim.core.decisions import fictitious_beliefs
 from sim.core.events import EVENT_TYPES, build_event
 from sim.errors import ConfigError
 
@@ -332,7 +331,7 @@ class Session:
             aimed = {a.name for a in m.table.specs if a.target == "other"}
             key = f"shock[{len(self.injected) + 1}]"
             event = build_event(raw, key, m.calendar, set(self.codes), aimed)
-            m.events_at.setdefault(t, []).append(event)
+            m.schedule(event)
             self.injected.append(event)
             return event
 
@@ -355,7 +354,5 @@ def _balance_preview(m: BalanceModel, t: int):
 
 
 def _game_preview(m: GameModel):
-    beliefs = fictitious_beliefs(m.counts, m.available, m.prior_weight) if m.qre is None else m.qre
-    values = np.matmul(m._stacked, beliefs[::-1, :, None])[:, :, 0]  # as GameModel.step
-    probabilities = m.qre if m.qre is not None else m.rule(values, m.available, m.precision)
+    values, probabilities = m.next_decision()
     return m.available, None, values, probabilities
