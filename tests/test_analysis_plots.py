@@ -25,11 +25,31 @@ def test_trajectories_and_comparison(paired, monkeypatch):
     assert_no_overlap(plots.comparison(compare(paired.runs, "tilt"), "tilt"), monkeypatch)
 
 
+def test_trajectories_draw_one_panel_per_scenario_with_its_own_median(paired, monkeypatch):
+    steps, runs = paired.steps(), paired.runs
+    groups = runs.set_index("run")["scenario"]
+    fig = plots.trajectories(steps, [("ISR", "RUS")], groups=groups)
+    assert [ax.get_title() for ax in fig.axes] == ["jan2020", "no_visits"]
+    for ax, name in zip(fig.axes, ["jan2020", "no_visits"], strict=True):
+        own = steps[
+            (steps["actor"] == "ISR") & steps["run"].isin(runs.loc[runs["scenario"] == name, "run"])
+        ]
+        expected = own.groupby("step")["stance_RUS"].median().to_numpy()  # pandas, not the plot
+        assert ax.lines[0].get_ydata() == pytest.approx(expected)
+    pooled = steps[steps["actor"] == "ISR"].groupby("step")["stance_RUS"].median().to_numpy()
+    assert not np.allclose(fig.axes[1].lines[0].get_ydata(), pooled)  # the runs were not pooled
+    assert_no_overlap(fig, monkeypatch)
+
+
 def test_sensitivity_bars_and_heatmap(tmp_path, monkeypatch):
     sobol = tmp_path / "sobol"
     sim.run_sweep(["design=sobol", "design.n=16", "progress=false"], sobol)
     table = sensitivity(load_sweep(sobol, columns=["tilt"]), "tilt")
     assert_no_overlap(plots.sensitivity_bars(table), monkeypatch)
+    # a sampled design: 416 distinct values per parameter, shown as 6 x 6 quantile bins
+    fig = plots.heatmap(load_sweep(sobol).runs, "dynamics.heider", "decision.lam", "tilt")
+    assert fig.axes[0].images[0].get_array().shape == (6, 6)
+    assert_no_overlap(fig, monkeypatch, at_least=36)
     grid = tmp_path / "grid"
     levels = [
         "+design.parameters.dynamics.heider={levels: [0.0, 0.5, 1.0]}",
@@ -45,6 +65,17 @@ def test_sensitivity_bars_and_heatmap(tmp_path, monkeypatch):
 def test_relation_graph(monkeypatch):
     model = sim.run_model(sim.compose(["scenario=turkey"]))
     fig = plots.relation_graph(model.record.stance[-1], list(model.structure.codes))
+    assert_no_overlap(fig, monkeypatch)
+
+
+def test_relation_graph_keeps_values_off_the_crossing_of_the_diagonals(monkeypatch):
+    # four states on a circle: the diagonals RUS-IRN and ISR-USA cross at the centre (0, 0),
+    # where both values once sat side by side and read as one
+    model = sim.run_model(sim.compose([]))
+    fig = plots.relation_graph(model.record.stance[-1], list(model.structure.codes))
+    values = [t for t in fig.axes[0].texts if t.get_text()[:1] in "+-"]
+    assert len(values) == 6
+    assert min(np.hypot(*t.get_position()) for t in values) > 0.15
     assert_no_overlap(fig, monkeypatch)
 
 

@@ -10,9 +10,11 @@ STYLES = ("-", "--", ":", "-.")
 MARKERS = ("o", "s", "^", "D", "v", "P")
 
 
-def trajectories(steps: pd.DataFrame, pairs, level: float = 0.9):
+def trajectories(steps: pd.DataFrame, pairs, level: float = 0.9, groups=None):
     """Directed stances over time across the runs of a sweep (``Sweep.steps()``) or several
-    runs: the median and a band holding ``level`` of the runs, per pair.
+    runs: the median and a band holding ``level`` of the runs, per pair; one panel per group
+    when ``groups`` is given (runs of different scenarios pooled in one band would describe
+    none of them).
 
     Parameters
     ----------
@@ -20,21 +22,33 @@ def trajectories(steps: pd.DataFrame, pairs, level: float = 0.9):
         One row per run, step and state: ``run``, ``step``, ``actor``, ``stance_<CODE>``.
     pairs : list of (from, to)
         The directed stances to draw, e.g. ``[("ISR", "RUS"), ("IRN", "RUS")]``.
+    groups : pandas.Series, optional
+        Each run's group (e.g. ``runs.set_index("run")["scenario"]``), in the order to draw.
     """
-    fig, ax = plt.subplots(figsize=(8, 4.2))
+    names = [None] if groups is None else list(dict.fromkeys(groups))
+    fig, axes = plt.subplots(1, len(names), figsize=(max(8, 3.6 * len(names)), 4.2),
+                             sharey=True, squeeze=False)  # fmt: skip
     tail = (1 - level) / 2
-    for k, (a, b) in enumerate(pairs):
-        rows = steps[steps["actor"] == a]
-        by_step = rows.groupby("step")[f"stance_{b}"]
-        mid, lo, hi = by_step.median(), by_step.quantile(tail), by_step.quantile(1 - tail)
-        line = ax.plot(mid.index, mid.to_numpy(), ls=STYLES[k % 4], lw=2, label=f"{a} toward {b}")
-        ax.fill_between(mid.index, lo.to_numpy(), hi.to_numpy(), color=line[0].get_color(),
-                        alpha=0.18, lw=0)  # fmt: skip
-    ax.axhline(0, color="k", lw=0.5)
-    ax.set(xlabel="step", ylabel="stance (-1 hostile .. 1 aligned)", ylim=(-1.05, 1.05),
-           title=f"Stances: median and {level:.0%} of runs")  # fmt: skip
-    ax.legend(fontsize=8, loc="lower left")
-    fig.tight_layout()
+    low, high = 0.0, 0.0  # the axis holds the bands and the zero line, no more
+    for ax, name in zip(axes[0], names, strict=True):
+        chosen = steps if name is None else steps[steps["run"].map(groups) == name]
+        for k, (a, b) in enumerate(pairs):
+            by_step = chosen[chosen["actor"] == a].groupby("step")[f"stance_{b}"]
+            mid, lo, hi = by_step.median(), by_step.quantile(tail), by_step.quantile(1 - tail)
+            line = ax.plot(
+                mid.index, mid.to_numpy(), ls=STYLES[k % 4], lw=2, label=f"{a} toward {b}"
+            )
+            ax.fill_between(mid.index, lo.to_numpy(), hi.to_numpy(), color=line[0].get_color(),
+                            alpha=0.18, lw=0)  # fmt: skip
+            low, high = min(low, lo.min()), max(high, hi.max())
+        ax.axhline(0, color="k", lw=0.5)
+        ax.set(xlabel="step", title=name)
+    axes[0, 0].set_ylim(max(low - 0.05, -1.05), min(high + 0.05, 1.05))
+    axes[0, 0].set_ylabel("stance (-1 hostile .. 1 aligned)")
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.suptitle(f"Stances: median and {level:.0%} of runs", fontsize=11)
+    fig.tight_layout(rect=(0, 0.08, 1, 1))
+    fig.legend(handles, labels, loc="lower center", ncol=len(pairs), fontsize=8, frameon=False)
     return fig
 
 
@@ -78,27 +92,57 @@ def sensitivity_bars(table: pd.DataFrame, indices=("S1", "ST")):
     return fig
 
 
-def heatmap(frame: pd.DataFrame, x: str, y: str, outcome: str):
-    """The mean of ``outcome`` over two swept parameters (a grid design's levels)."""
-    grid = frame.pivot_table(index=y, columns=x, values=outcome, aggfunc="mean")
-    fig, ax = plt.subplots(figsize=(6, 4.5))
+def _levels(column: pd.Series, bins: int) -> pd.Series:
+    """A grid's levels as they are; a continuous design's values in ``bins`` quantile bins,
+    each named by its range (one cell per sampled value would be unreadable)."""
+    if column.nunique() <= bins:
+        return column.map(lambda v: f"{v:.3g}")
+    cut = pd.qcut(column, bins, duplicates="drop")
+    return cut.map(lambda i: f"{i.left:.3g}–{i.right:.3g}").astype(
+        pd.CategoricalDtype(
+            [f"{i.left:.3g}–{i.right:.3g}" for i in cut.cat.categories], ordered=True
+        )
+    )
+
+
+def heatmap(frame: pd.DataFrame, x: str, y: str, outcome: str, bins: int = 6):
+    """The mean of ``outcome`` over two swept parameters: a grid design's levels, or, for a
+    sampled design (Sobol, LHS, Morris), ``bins`` quantile bins of each, so every cell holds
+    about as many runs."""
+    cells = pd.DataFrame({"x": _levels(frame[x], bins), "y": _levels(frame[y], bins),
+                          "v": frame[outcome].astype(float)})  # fmt: skip
+    grid = cells.pivot_table(index="y", columns="x", values="v", aggfunc="mean", observed=False)
+    fig, ax = plt.subplots(figsize=(6.5, 4.5))
     values = grid.to_numpy(dtype=float)
     image = ax.imshow(values, origin="lower", aspect="auto", cmap="viridis")
     middle = np.nanmean([np.nanmin(values), np.nanmax(values)])
     for (r, c), v in np.ndenumerate(values):  # the number too: print and greyscale lose hues
         ax.text(c, r, f"{v:.2g}", ha="center", va="center", fontsize=8,
                 color="white" if v < middle else "black")  # fmt: skip
-    ax.set_xticks(range(grid.shape[1]), [f"{v:.3g}" for v in grid.columns], fontsize=8)
-    ax.set_yticks(range(grid.shape[0]), [f"{v:.3g}" for v in grid.index], fontsize=8)
+    ax.set_xticks(range(grid.shape[1]), list(grid.columns), fontsize=7, rotation=30, ha="right")
+    ax.set_yticks(range(grid.shape[0]), list(grid.index), fontsize=7)
     ax.set(xlabel=x, ylabel=y, title=f"mean {outcome}")
     fig.colorbar(image, ax=ax)
     fig.tight_layout()
     return fig
 
 
+LABEL_GAP = 8  # pixels between an edge's value and any other text of the relation graph
+EDGE_CLEARANCE = 0.2  # data units (the circle's radius is 1) from a value to any other edge
+
+
+def _distance_to_segments(point: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Distance from ``point`` (shape (2,)) to each segment ``ends[k] = (a, b)`` (shape (m, 2, 2))."""
+    a, b = ends[:, 0], ends[:, 1]
+    t = np.clip(np.einsum("ij,ij->i", point - a, b - a) / np.einsum("ij,ij->i", b - a, b - a), 0, 1)
+    return np.linalg.norm(a + t[:, None] * (b - a) - point, axis=1)
+
+
 def relation_graph(stance: np.ndarray, codes, title: str = "Relations"):
     """The states on a circle, each pair joined by a line as thick as the mean of their two
-    stances: solid where positive, dashed where negative (greyscale-safe).
+    stances: solid where positive, dashed where negative (greyscale-safe). Each edge's value
+    sits on its edge, away from every other edge and at least ``LABEL_GAP`` pixels from any
+    other text, so that the values of two crossing edges never read as one.
 
     Parameters
     ----------
@@ -108,6 +152,7 @@ def relation_graph(stance: np.ndarray, codes, title: str = "Relations"):
     n = len(codes)
     angle = np.pi / 2 - 2 * np.pi * np.arange(n) / n
     xy = np.c_[np.cos(angle), np.sin(angle)]
+    pairs = [(i, j) for i in range(n) for j in range(i + 1, n)]
     fig, ax = plt.subplots(figsize=(4.8, 4.8))
     ax.set(xlim=(-1.35, 1.35), ylim=(-1.35, 1.35), aspect="equal")
     ax.scatter(*xy.T, s=900, color="white", edgecolor="k", zorder=2)
@@ -115,19 +160,23 @@ def relation_graph(stance: np.ndarray, codes, title: str = "Relations"):
              for (x, y), code in zip(xy, codes, strict=True)]  # fmt: skip
     renderer = fig.canvas.get_renderer()
     placed = [t.get_window_extent(renderer).padded(2) for t in names]
-    for i in range(n):
-        for j in range(i + 1, n):
-            w = 0.5 * (stance[i, j] + stance[j, i])
-            ax.plot(*xy[[i, j]].T, color="k", lw=0.5 + 5 * abs(w), ls="-" if w >= 0 else "--",
-                    alpha=0.8, zorder=1)  # fmt: skip
-            label = ax.text(0, 0, f"{w:+.2f}", fontsize=8, ha="center", va="center", zorder=3,
-                            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"})  # fmt: skip
-            for t in (0.5, 0.35, 0.65, 0.25, 0.75, 0.42, 0.58):  # along the edge, first free
-                label.set_position(xy[i] + t * (xy[j] - xy[i]))
-                box = label.get_window_extent(renderer).padded(2)
-                if not any(box.overlaps(p) for p in placed):
-                    break
-            placed.append(box)
+    for i, j in pairs:
+        w = 0.5 * (stance[i, j] + stance[j, i])
+        ax.plot(*xy[[i, j]].T, color="k", lw=0.5 + 5 * abs(w), ls="-" if w >= 0 else "--",
+                alpha=0.8, zorder=1)  # fmt: skip
+        label = ax.text(0, 0, f"{w:+.2f}", fontsize=8, ha="center", va="center", zorder=3,
+                        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"})  # fmt: skip
+        others = np.array([xy[[a, b]] for a, b in pairs if {a, b} & {i, j} == set()]).reshape(
+            -1, 2, 2
+        )
+        for t in (0.5, 0.35, 0.65, 0.25, 0.75, 0.42, 0.58):  # along the edge, first free
+            at = xy[i] + t * (xy[j] - xy[i])
+            label.set_position(at)
+            box = label.get_window_extent(renderer).padded(LABEL_GAP)
+            crossed = len(others) and _distance_to_segments(at, others).min() < EDGE_CLEARANCE
+            if not crossed and not any(box.overlaps(p) for p in placed):
+                break
+        placed.append(box)
     ax.set_title(title)
     ax.axis("off")
     fig.tight_layout()

@@ -46,11 +46,20 @@ def _table(frame: pd.DataFrame, digits: int = 3) -> str:
 
     def cell(v):
         if isinstance(v, float | np.floating):
-            return f"{v:.{digits}g}"
+            return "—" if np.isnan(v) else f"{v:.{digits}g}"
         return str(v)
 
     rows = ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
     return "\n".join([head, rule, *rows])
+
+
+SENSITIVITY_WORDS = {  # design: (the method's name, what its bars mean)
+    "sobol": ("Sobol' indices", "the share of its variance each parameter explains alone (S1) "
+              "and with its interactions (ST)."),
+    "morris": ("Morris elementary effects", "how far a step in each parameter moves it on "
+               "average (mu*, in the outcome's units); the larger, the more it matters."),
+}  # fmt: skip
+WIDE_INTERVAL = 0.1  # a confidence half-width past which the report says the indices are rough
 
 
 def run_report(path: Path, figures: dict, progress=None) -> tuple[str, str]:
@@ -74,14 +83,16 @@ def run_report(path: Path, figures: dict, progress=None) -> tuple[str, str]:
         "a rival turned hostile |",
         f"| escalations | {s['escalations']} | costly acts (sanctions, strikes) in the run |", "",
     ]  # fmt: skip
-    final = pd.DataFrame(s["final_stance"]).T
+    final = pd.DataFrame(s["final_stance"]).T.rename_axis("from \\ toward")
+    final = final[list(final.index)]  # columns in the rows' order: the diagonal is the diagonal
     lines += ["Final stances (row toward column):", "", _table(final), ""]
     codes = list(final.index)
     last = run.steps[run.steps["step"] == run.steps["step"].max()].set_index("actor")
     stance = np.array([[last.loc[a, f"stance_{b}"] if a != b else 0.0 for b in codes]
                        for a in codes])  # fmt: skip
-    figures["relations_graph"] = plots.relation_graph(stance, codes, "Relations at the end")
-    lines += ["![Relations at the end](figures/relations_graph.png)", ""]
+    graph = f"Relations on {s['end']}, the end of the run\n(mean of the two stances)"
+    figures["relations_graph"] = plots.relation_graph(stance, codes, graph)
+    lines += [f"![{graph.replace(chr(10), ' ')}](figures/relations_graph.png)", ""]
     figures["payoff_decomposition"] = plots.payoff_decomposition(run)
     lines += ["What each state's utility is made of: its weight times each payoff, gains "
               "stacked up and losses down, the line their sum.", "",
@@ -121,19 +132,25 @@ def sweep_report(path: Path, figures: dict, progress=None) -> tuple[str, str]:
             fig = plots.sensitivity_bars(
                 table, ("S1", "ST") if sweep.design_type == "sobol" else ("mu_star",)
             )
-            fig.axes[0].set_title(f"What drives {outcome}: {sweep.design_type} indices, "
-                                  f"{len(runs)} runs", fontsize=10)  # fmt: skip
+            method, meaning = SENSITIVITY_WORDS[sweep.design_type]
+            fig.axes[0].set_title(f"What drives {outcome}: {method}, {len(runs)} runs",
+                                  fontsize=10)  # fmt: skip
             fig.tight_layout()
             figures[f"sensitivity_{outcome}"] = fig
-            lines += [f"Sensitivity of {outcome}: the share of its variance each parameter "
-                      "explains alone (S1) and with its interactions (ST).", "",
-                      f"![sensitivity of {outcome}](figures/sensitivity_{outcome}.png)", ""]  # fmt: skip
+            wide = table["conf"].max() > WIDE_INTERVAL
+            lines += [f"Sensitivity of {outcome}: {meaning}" + (
+                          f" The 95% intervals reach ±{table['conf'].max():.2f}: too few runs to"
+                          " rank the parameters; a larger `design.n` narrows them." if wide else ""),
+                      "", f"![sensitivity of {outcome}](figures/sensitivity_{outcome}.png)", ""]  # fmt: skip
     lines += _prim_section(sweep, figures)
     if (path / "steps").is_dir():
         figures["trajectories"] = plots.trajectories(
-            sweep.steps(), [("ISR", "RUS"), ("IRN", "RUS"), ("RUS", "ISR"), ("RUS", "IRN")]
+            sweep.steps(),
+            [("ISR", "RUS"), ("IRN", "RUS"), ("RUS", "ISR"), ("RUS", "IRN")],
+            groups=runs.set_index("run")["scenario"] if runs["scenario"].nunique() > 1 else None,
         )
-        lines += ["Stances across the runs: the median and the band of 90% of runs.", "",
+        lines += ["Stances across the runs: the median and the band of 90% of runs, one panel "
+                  "per scenario.", "",
                   "![trajectories](figures/trajectories.png)", ""]  # fmt: skip
     if progress:
         progress.update(1)
