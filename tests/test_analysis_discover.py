@@ -51,3 +51,18 @@ def test_discover_on_a_real_sweep(tmp_path, monkeypatch):
     box = discover(runs, "tilt", threshold=float(runs["tilt"].quantile(0.8)))
     assert 0 < box.coverage <= 1 and 0 < box.density <= 1 and box.limits["restricted"].any()
     assert_no_overlap(plot_box(box), monkeypatch, at_least=0)
+
+
+def test_discover_explores_the_parameters_and_beats_the_unpeeled_box(tmp_path):
+    # every column of a sweep's runs (final stances, action counts: outcomes, not inputs), and
+    # cases common (tilt > 0 in about 40% of runs): the box chosen must be enriched, where
+    # coverage x density alone picked the whole space (coverage 1, density = the base share)
+    out = tmp_path / "lhs"
+    sim.run_sweep(["design=lhs", "design.n=400", "progress=false"], out)
+    sweep = load_sweep(out)
+    box = discover(sweep.runs, "tilt", threshold=0.0)
+    assert list(box.limits.index) == sweep.parameters
+    base = float((sweep.runs["tilt"] > 0).mean())
+    assert 0.2 < base < 0.8
+    assert box.chosen > 0 and box.coverage < 1
+    assert box.density > base + 0.1

@@ -28,7 +28,9 @@ class Box:
     trajectory : pandas.DataFrame
         The peeling trajectory: ``coverage``, ``density``, ``mass``, ``res_dim`` per box.
     chosen : int
-        The row of ``trajectory`` this box is (the largest coverage x density).
+        The row of ``trajectory`` this box is: the largest coverage x (density - the share
+        of cases among all runs). Coverage x density alone favours the unpeeled box whenever
+        cases are common (it scores the base share there, which a real box rarely beats).
     """
 
     limits: pd.DataFrame
@@ -37,6 +39,9 @@ class Box:
     mass: float
     trajectory: pd.DataFrame
     chosen: int
+
+
+OUTCOME_FAMILIES = ("final_stance", "cumulative_utility", "action_counts", "responses")
 
 
 def _prim():
@@ -65,7 +70,9 @@ def discover(
     outcome : str
         A boolean column, or a numeric one with ``threshold`` (cases: above it).
     inputs : list of str, optional
-        The parameter columns (default: every column whose name has a dot, the swept paths).
+        The parameter columns (default: the swept parameters ``load_sweep`` recorded in
+        ``frame.attrs["parameters"]``; without them, every column whose name has a dot,
+        except the outcome families of a sweep's results, such as ``final_stance.*``).
     peel_alpha, mass_min
         PRIM's peeling share and the smallest box (share of runs).
     """
@@ -80,13 +87,16 @@ def discover(
         y = (y.astype(float) > threshold).to_numpy()
     if not y.any() or y.all():
         raise ValueError(f"{outcome!r}: no run is, or every run is, a case: nothing to discover")
-    inputs = list(inputs or [c for c in frame.columns if "." in c and c != outcome])
+    inputs = list(inputs or frame.attrs.get("parameters") or [
+        c for c in frame.columns
+        if "." in c and c != outcome and c.split(".")[0] not in OUTCOME_FAMILIES])  # fmt: skip
     x = frame[inputs].astype(float).reset_index(drop=True)
     with warnings.catch_warnings():  # pandas 3 deprecates the inplace= ema-workbench passes
         warnings.filterwarnings("ignore", message="The inplace keyword in DataFrame")
         box = _prim().Prim(x, y, peel_alpha=peel_alpha, mass_min=mass_min).find_box()
     trajectory = box.peeling_trajectory[["coverage", "density", "mass", "res_dim"]].copy()
-    chosen = int((trajectory["coverage"] * trajectory["density"]).to_numpy().argmax())
+    lift = trajectory["density"] - trajectory["density"].iloc[0]
+    chosen = int((trajectory["coverage"] * lift).to_numpy().argmax())
     lims = box.box_lims[chosen]
     limits = pd.DataFrame(
         {"lower": lims.loc[0, inputs].astype(float), "upper": lims.loc[1, inputs].astype(float)}

@@ -112,6 +112,7 @@ def load_sweep(path, columns=None) -> Sweep:
     keys = ["run", "scenario", "point", "replicate", "seed"]
     wanted = None if columns is None else list(dict.fromkeys([*keys, *parameters, *columns]))
     runs = load_results(path, columns=wanted)
+    runs.attrs["parameters"] = parameters  # what discover() explores by default
     design_file = path / "design.parquet"
     design = pd.read_parquet(design_file) if design_file.is_file() else pd.DataFrame()
     return Sweep(

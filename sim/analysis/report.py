@@ -164,6 +164,7 @@ PRIM_OUTCOMES = (
     ("tilt", 0.0, "{actor} leaned to {rival} (tilt > 0)"),
 )
 PRIM_MIN_CASES = 5
+PRIM_MIN_SHARE = 0.02  # a box of fewer cases (13 of 26,624 broken balances) is noise, not a region
 
 
 def _prim_section(sweep, figures: dict) -> list[str]:
@@ -176,12 +177,16 @@ def _prim_section(sweep, figures: dict) -> list[str]:
     runs, inputs = sweep.runs, [p for p in sweep.parameters if p in sweep.runs.columns]
     if not inputs or runs["scenario"].nunique() != 1:
         return []
+    least = max(PRIM_MIN_CASES, PRIM_MIN_SHARE * len(runs))
     found = [(o, t, c) for o, t, c in PRIM_OUTCOMES if o in runs.columns]
     found = [(o, t, c, _cases(runs, o, t)) for o, t, c in found]
-    found = [f for f in found if min(int(f[3].sum()), int((~f[3]).sum())) >= PRIM_MIN_CASES]
+    rare = [f"{f[0]} ({int(f[3].sum())} of {len(runs)} runs)" for f in found
+            if min(int(f[3].sum()), int((~f[3]).sum())) < least]  # fmt: skip
+    found = [f for f in found if min(int(f[3].sum()), int((~f[3]).sum())) >= least]
+    skipped = (f"Too rare or too common for a box: {', '.join(rare)}; a box needs at least "
+               f"{least:.0f} runs on each side." if rare else "")  # fmt: skip
     if not found:
-        return ["Scenario discovery (PRIM): no outcome has enough runs on both sides "
-                f"(at least {PRIM_MIN_CASES}) to look for a box.", ""]  # fmt: skip
+        return [f"Scenario discovery (PRIM): no outcome to explore. {skipped}", ""]
     outcome, threshold, case, y = found[0]
     box = discover(runs, outcome, inputs, threshold)
     figures[f"prim_{outcome}"] = plot_box(box)
@@ -195,7 +200,8 @@ def _prim_section(sweep, figures: dict) -> list[str]:
     return [
         f"Scenario discovery (PRIM) of the runs where {case}: the box with {where} "
         f"holds {box.coverage:.0%} of those runs (coverage), and {box.density:.0%} of the runs "
-        f"inside it are such runs (density), against {float(y.mean()):.0%} of all runs.", "",
+        f"inside it are such runs (density), against {float(y.mean()):.0%} of all runs. "
+        + skipped, "",
         f"![PRIM box of {outcome}](figures/prim_{outcome}.png)", "",
         "The box's limits, beside each parameter's range in the sweep:", "",
         _table(limits.rename_axis("parameter")), "",
