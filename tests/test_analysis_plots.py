@@ -73,7 +73,7 @@ def test_relation_graph_keeps_values_off_the_crossing_of_the_diagonals(monkeypat
     # where both values once sat side by side and read as one
     model = sim.run_model(sim.compose([]))
     fig = plots.relation_graph(model.record.stance[-1], list(model.structure.codes))
-    values = [t for t in fig.axes[0].texts if t.get_text()[:1] in "+-"]
+    values = [t for t in fig.axes[0].texts if t.get_text()[:1] in ("+", "-")]
     assert len(values) == 6
     assert min(np.hypot(*t.get_position()) for t in values) > 0.15
     assert_no_overlap(fig, monkeypatch)

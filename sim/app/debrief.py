@@ -205,9 +205,10 @@ def render(session, comparisons, points, choices) -> str:
     if session.step_number:
         codes, t = session.codes, session.step_number
         ylabel = "cumulative payoff" if session.is_game else "cumulative utility"
-        figs = [payoffs_plot(codes, session.cumulative(), ylabel)]
+        figs = [payoffs_plot(codes, session.cumulative(), ylabel, steps=session.steps)]
         if not session.is_game:
-            figs.insert(0, relations_plot(codes, session.model.record.stance[:t]))
+            history = session.model.record.stance[:t]
+            figs.insert(0, relations_plot(codes, history, steps=session.steps))
         parts += [f"<img alt='run' src='{png_data_uri(f)}'>" for f in figs]
     parts.append("<h2>Turning points</h2>")
     rows = "".join(

@@ -10,14 +10,21 @@ import io
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 POSITIVE, NEGATIVE = "#2166ac", "#b2182b"  # ColorBrewer RdBu, its ends
+LINES = ("-", "--", ":")  # after Matplotlib's ten colours, the next ten lines are dashed
 
 
 def relation_graph(codes: list, stance: np.ndarray, title: str = "") -> Figure:
     """The states on a circle, an arrow from each to each other: its stance toward it (blue
-    positive, red negative, the wider the stronger; arrows under 0.05 are left out)."""
-    fig = Figure(figsize=(4.6, 4.2))
+    positive, red negative, the wider the stronger; arrows under 0.05 are left out).
+
+    The two arrows of a pair run side by side, each on its own right-hand side, and each
+    value sits near the arrow's start, beside its own lane: values of the two directions,
+    and of two crossing diagonals, never share a place.
+    """
+    fig = Figure(figsize=(4.6, 4.4))
     ax = fig.subplots()
     n = len(codes)
     angle = np.pi / 2 - 2 * np.pi * np.arange(n) / n
@@ -27,18 +34,22 @@ def relation_graph(codes: list, stance: np.ndarray, title: str = "") -> Figure:
             s = float(stance[i, j]) if i != j else 0.0
             if abs(s) < 0.05:
                 continue
+            d = xy[j] - xy[i]
+            right = np.array([d[1], -d[0]]) / np.hypot(*d)  # the right-hand side of i -> j
+            a, b = xy[i] + 0.2 * d / np.hypot(*d), xy[j] - 0.2 * d / np.hypot(*d)
             ax.annotate(
-                "", xy=xy[j] * 0.82, xytext=xy[i] * 0.82,
+                "", xy=b + 0.05 * right, xytext=a + 0.05 * right,
                 arrowprops=dict(arrowstyle="-|>", color=POSITIVE if s > 0 else NEGATIVE,
-                                lw=0.5 + 4 * abs(s), alpha=0.75, connectionstyle="arc3,rad=0.15"),
+                                lw=0.5 + 4 * abs(s), alpha=0.75, shrinkA=0, shrinkB=0),
             )  # fmt: skip
-            mid = (xy[i] * 0.6 + xy[j] * 0.4) * 0.82 + 0.08 * (xy[j] - xy[i])[::-1] * [1, -1]
-            ax.text(*mid, f"{s:+.2f}", fontsize=7, ha="center", va="center")
+            at = xy[i] + 0.36 * d / np.hypot(*d) * (1.0 if np.hypot(*d) < 1.6 else 1.5)
+            ax.text(*(at + 0.15 * right), f"{s:+.2f}", fontsize=7, ha="center", va="center",
+                    color=POSITIVE if s > 0 else NEGATIVE)  # fmt: skip
     for k, code in enumerate(codes):
         ax.text(*xy[k], code, ha="center", va="center", fontsize=11, weight="bold",
                 bbox=dict(boxstyle="circle", fc="white", ec="0.3"))  # fmt: skip
-    ax.set_xlim(-1.3, 1.3)
-    ax.set_ylim(-1.3, 1.3)
+    ax.set_xlim(-1.35, 1.35)
+    ax.set_ylim(-1.35, 1.35)
     ax.set_aspect("equal")
     ax.axis("off")
     ax.set_title(title or "Stances (arrow: from a state toward another)", fontsize=9)
@@ -46,39 +57,65 @@ def relation_graph(codes: list, stance: np.ndarray, title: str = "") -> Figure:
     return fig
 
 
-def relations_plot(codes: list, stance_history: np.ndarray, pairs=None, dates=None) -> Figure:
-    """Stance over the steps played for ``pairs`` ((i, j) index pairs; default: every pair one
-    way)."""
+def _time_axis(ax, steps: int, played: int) -> None:
+    """The whole scenario on the x axis (0 to ``steps``, whole steps), so that the plot does
+    not rescale as the run goes and the weeks still to come are visible; a note before any
+    step is played."""
+    ax.set_xlim(0, max(steps, 1))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("step")
+    if played == 0:
+        ax.text(0.5, 0.5, "no step played yet", transform=ax.transAxes, ha="center",
+                va="center", color="0.4")  # fmt: skip
+
+
+def relations_plot(codes: list, stance_history: np.ndarray, pairs=None, steps=None) -> Figure:
+    """Each pair's relation (the mean of its two stances) over the steps played; ``pairs``:
+    (i, j) index pairs, default every pair; ``steps``: the scenario's length (the x axis).
+
+    Parameters
+    ----------
+    stance_history : ndarray, shape (t, n, n)
+        The stance matrices after each step played.
+    """
     fig = Figure(figsize=(6.0, 3.2))
     ax = fig.subplots()
     n = len(codes)
     pairs = pairs or [(i, j) for i in range(n) for j in range(i + 1, n)]
     t = np.arange(1, len(stance_history) + 1)
-    for i, j in pairs:
-        ax.plot(t, stance_history[:, i, j], lw=1.4, label=f"{codes[i]}→{codes[j]}")
+    for k, (i, j) in enumerate(pairs):
+        mean = 0.5 * (stance_history[:, i, j] + stance_history[:, j, i]) if len(t) else []
+        ax.plot(t, mean, lw=1.6, ls=LINES[k // 10 % len(LINES)], label=f"{codes[i]}–{codes[j]}")
     ax.axhline(0, color="0.6", lw=0.8)
     ax.set_ylim(-1.05, 1.05)
-    ax.set_xlabel("step")
-    ax.set_ylabel("stance")
-    ax.set_title("Relations", fontsize=9)
-    if len(t):
-        ax.legend(fontsize=7, ncol=3, loc="lower left")
+    ax.set_ylabel("relation (-1 hostile, +1 friendly)", fontsize=8)
+    ax.set_title("Relations (the mean of the two stances)", fontsize=9)
+    _time_axis(ax, steps or len(t), len(t))
+    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     fig.tight_layout()
     return fig
 
 
-def payoffs_plot(codes: list, cumulative: np.ndarray, ylabel: str = "cumulative utility") -> Figure:
-    """Each state's cumulative utility (a game: payoff) after each step played."""
+def payoffs_plot(
+    codes: list, cumulative: np.ndarray, ylabel: str = "cumulative utility", steps=None
+) -> Figure:
+    """Each state's cumulative utility (a game: payoff) after each step played.
+
+    Parameters
+    ----------
+    cumulative : ndarray, shape (t, n)
+        After each step played, each state's sum so far.
+    """
     fig = Figure(figsize=(6.0, 3.0))
     ax = fig.subplots()
     t = np.arange(1, len(cumulative) + 1)
     for k, code in enumerate(codes):
-        ax.plot(t, cumulative[:, k], lw=1.4, label=code)
-    ax.set_xlabel("step")
-    ax.set_ylabel(ylabel)
-    ax.set_title("Payoffs", fontsize=9)
-    if len(t):
-        ax.legend(fontsize=7, ncol=4)
+        ax.plot(t, cumulative[:, k] if len(t) else [], lw=1.6, label=code,
+                ls=LINES[k // 10 % len(LINES)])  # fmt: skip
+    ax.set_ylabel(ylabel, fontsize=8)
+    ax.set_title("Payoffs (the higher, the better the state has done)", fontsize=9)
+    _time_axis(ax, steps or len(t), len(t))
+    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     fig.tight_layout()
     return fig
 
