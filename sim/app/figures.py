@@ -122,20 +122,22 @@ def payoffs_plot(
 
 def replay_strip(values: np.ndarray, human: float, actual: float | None, title: str) -> Figure:
     """The model's replays of a state as dots, the class's result (and the coded record's)
-    as lines: where the class falls among the model's own runs."""
-    fig = Figure(figsize=(6.0, 1.6))
+    as lines: where the class falls among the model's own runs. The legend sits below the
+    axis label, on a strip of its own."""
+    fig = Figure(figsize=(6.0, 2.1))
     ax = fig.subplots()
     jitter = np.random.default_rng(0).uniform(-0.3, 0.3, len(values))  # fixed: the same figure
-    ax.scatter(values, jitter, s=12, color="0.45", label="the model playing it")
+    ax.scatter(values, jitter, s=14, color="0.45", label="the model playing it (one dot a replay)")
     ax.axvline(human, color=NEGATIVE, lw=2, label="the class")
     if actual is not None:
         ax.axvline(actual, color=POSITIVE, lw=2, ls="--", label="what it actually did")
     ax.set_yticks([])
     ax.set_ylim(-1, 1)
-    ax.set_xlabel("cumulative utility")
+    ax.set_xlabel("cumulative utility (higher is better)", fontsize=8)
     ax.set_title(title, fontsize=9)
-    ax.legend(fontsize=7, loc="upper left", ncol=3, frameon=False, bbox_to_anchor=(0, -0.55))
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.16, 1, 1))
+    fig.legend(*ax.get_legend_handles_labels(), loc="lower center", ncol=3, fontsize=7,
+               frameon=False)  # fmt: skip
     return fig
 
 

@@ -54,3 +54,10 @@ def test_a_relation_is_the_mean_of_the_two_stances():
     history = np.array([[[0.0, 0.2], [0.6, 0.0]], [[0.0, -0.4], [0.0, 0.0]]])  # (t=2, 2, 2)
     line = relations_plot(codes, history, steps=5).axes[0].lines[0]
     assert line.get_ydata() == pytest.approx([0.4, -0.2])  # by hand: (0.2+0.6)/2, (-0.4+0)/2
+
+
+def test_the_replay_strip_keeps_its_legend_off_the_axis(monkeypatch):
+    from sim.app.figures import replay_strip
+
+    fig = replay_strip(np.array([-29.4, -29.7, -27.7]), -38.2, -29.6, "RUS: cumulative utility")
+    assert_no_overlap(fig, monkeypatch, at_least=8)  # title, ticks, axis label, three entries
