@@ -29,6 +29,8 @@ Labels (stable visible texts, for the browser tests):
 - messages: errors shown in a red box, one line
 """
 
+from dataclasses import fields as fields_of
+
 import solara
 
 from sim.app import classroom
@@ -54,6 +56,16 @@ def _message(set_error, action):
         return False
     set_error("")
     return True
+
+
+@solara.component
+def Message(error: str):
+    """The red one-line message, in a slot of its own that is always there: a message appearing
+    or going does not shift the view's other parts (which would remount them and drop what was
+    typed in them), and it sticks to the top while the page scrolls, so it is seen."""
+    with solara.Column(style={"position": "sticky", "top": "0", "z-index": "5"}):
+        if error:
+            solara.Error(error)
 
 
 @solara.component
@@ -193,7 +205,8 @@ def WhyPanel(session: Session, version: int):
 
 
 def _why_table(e) -> str:
-    rows = sorted(e.rows, key=lambda r: -r.value)[:12]
+    rows = sorted(e.rows, key=lambda r: -r.value)
+    rows = rows[:12] + [r for r in rows[12:] if r.chosen]  # the chosen one even if far down
     if rows and rows[0].parts is None:
         head = "| action | expected payoff | probability | |\n|---|---|---|---|"
         body = [f"| {r.label} | {r.value:+.2f} | {r.probability:.0%} | {'chosen' if r.chosen else ''} |"
@@ -247,7 +260,7 @@ def ShockForm(on_inject, ask_key: bool, set_error):
             values=sorted(EVENT_TYPES),
             on_value=lambda k: (set_kind(k), set_fields({})),
         )
-        names = [f for f in EVENT_TYPES[kind].__dataclass_fields__ if f not in ("step", "date")]
+        names = [f.name for f in fields_of(EVENT_TYPES[kind]) if f.name not in ("step", "date")]
         with solara.Row(style={"flex-wrap": "wrap"}):
             for f in names:
                 solara.InputText(
@@ -332,8 +345,7 @@ def SoloView():
         bump()
 
     use_play(playing, set_playing, session.step, lambda: session.done, bump)
-    if error:
-        solara.Error(error)
+    Message(error)
     Status(session, version)
     Controls(
         session, version, reset, lambda: (session.step(), bump()), playing, set_playing, set_error
@@ -379,8 +391,7 @@ def TeacherView():
     error, set_error = solara.use_state("")
     _, set_version = solara.use_state(0)
     bump = lambda: set_version(lambda v: v + 1)  # noqa: E731
-    if error:
-        solara.Error(error)
+    Message(error)
     solara.InputText(
         "Teacher key", value=key, on_value=set_key, password=True, continuous_update=True
     )
@@ -453,8 +464,7 @@ def StudentView():
     state, set_state = solara.use_state("RUS")
     seat, set_seat = solara.use_state(None)
     error, set_error = solara.use_state("")
-    if error:
-        solara.Error(error)
+    Message(error)
     if seat is None:
         solara.InputText("Join code", value=code, on_value=set_code, continuous_update=True)
         states = _states_of(code)
