@@ -21,7 +21,7 @@ LAB_STAMP  := $(VENV)/.installed-lab
 ARGS   ?=
 SOURCES := sim tests benchmarks experiments
 
-.PHONY: run test app lab lint bench facts estimate stylized-facts baseline clean
+.PHONY: run test app lab lint bench facts estimate estimate-joint stylized-facts baseline clean
 
 run: $(RUN_STAMP)
 	$(BIN)/sim-run $(ARGS)
@@ -50,6 +50,9 @@ facts: $(RUN_STAMP)  # the validation study (docs/VALIDATION.md): make facts [AR
 
 estimate: $(RUN_STAMP)  # maximum-likelihood estimates on the record (docs/VALIDATION.md) [ARGS=design.n=64 DIR=...]
 	$(BIN)/python -m sim.validation.estimate --out $(or $(DIR),outputs/experiments/estimate/v1) $(ARGS)
+
+estimate-joint: $(RUN_STAMP)  # estimates on the record and the facts (docs/VALIDATION.md) [ARGS=design.n=64 DIR=...]
+	$(BIN)/python -m sim.validation.joint --out $(or $(DIR),outputs/experiments/estimate_joint/v1) $(ARGS)
 
 stylized-facts: $(RUN_STAMP)  # the earlier study experiments/stylized_facts/ [ARGS=replicates=1000 DIR=...]
 	$(BIN)/sim-sweep experiment=stylized_facts progress=false \

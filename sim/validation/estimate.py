@@ -123,10 +123,12 @@ def profile(problem: Problem, best, k: int, levels, max_evals: int = 150):
     return [(float(v), *profile_at(problem, best, k, v, max_evals)[::-1]) for v in levels]
 
 
-def interval(problem: Problem, best, k: int, curve, maximum: float, steps: int = 5):
+def interval(problem: Problem, best, k: int, curve, maximum: float, steps: int = 5,
+             max_evals: int = 150):  # fmt: skip
     """The 95% profile interval of parameter ``k``: the levels of ``curve`` within
     :data:`DROP` of ``maximum``, each end refined by bisection toward the first level outside
-    (``steps`` halvings); an end at a bound of the parameter stays there."""
+    (``steps`` halvings, each profile point re-optimised in ``max_evals`` evaluations); an end
+    at a bound of the parameter stays there."""
     inside = [c for c in curve if c[1] >= maximum - DROP]
     if not inside:
         return (float("nan"), float("nan"))
@@ -140,7 +142,7 @@ def interval(problem: Problem, best, k: int, curve, maximum: float, steps: int =
         good, bad = end, levels[j + direction]
         for _ in range(steps):
             mid = 0.5 * (good + bad)
-            if profile_at(problem, best, k, mid)[1] >= maximum - DROP:
+            if profile_at(problem, best, k, mid, max_evals)[1] >= maximum - DROP:
                 good = mid
             else:
                 bad = mid
