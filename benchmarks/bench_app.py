@@ -47,6 +47,8 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sim.cli.app import banner_fields
+
 ROOT = Path(__file__).resolve().parent.parent
 SIM_APP = Path(sys.executable).with_name("sim-app")
 PLACEHOLDER_DIR = ROOT / "tests" / "app"
@@ -420,15 +422,12 @@ def start_server(page: str | None):
     command = [str(SIM_APP), "--port", "0"] + (["--page", page] if page else [])
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT)
     url = key = None
-    while url is None or key is None:  # as tests/app/harness.py _read_banner
+    while url is None or key is None:
         line = process.stdout.readline()
         if not line:
             raise SystemExit(f"sim-app did not start (exit {process.wait()})")
-        words = line.split()
-        if "the classroom page at" in line:
-            url = words[-1]
-        elif "teacher key" in line:
-            key = words[words.index("key") + 1]
+        found = banner_fields(line)
+        url, key = found.get("url", url), found.get("key", key)
     return process, url, key
 
 

@@ -98,11 +98,7 @@ def _levels(column: pd.Series, bins: int) -> pd.Series:
     if column.nunique() <= bins:
         return column.map(lambda v: f"{v:.3g}")
     cut = pd.qcut(column, bins, duplicates="drop")
-    return cut.map(lambda i: f"{i.left:.3g}–{i.right:.3g}").astype(
-        pd.CategoricalDtype(
-            [f"{i.left:.3g}–{i.right:.3g}" for i in cut.cat.categories], ordered=True
-        )
-    )
+    return cut.cat.rename_categories([f"{i.left:.3g}–{i.right:.3g}" for i in cut.cat.categories])
 
 
 def heatmap(frame: pd.DataFrame, x: str, y: str, outcome: str, bins: int = 6):

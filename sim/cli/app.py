@@ -15,6 +15,21 @@ from sim.errors import EXIT_OK, EXIT_USAGE
 NAME = "sim-app"
 
 
+PAGE_AT = "the classroom page at"  # the banner's two lines other programs read (banner_fields)
+KEY_IS = "teacher key"
+
+
+def banner_fields(line: str) -> dict:
+    """What a line of sim-app's banner says: ``{"url": ...}``, ``{"key": ...}`` or nothing (the
+    one reader of the lines ``main`` prints, for the tests and the benchmarks that start it)."""
+    words = line.split()
+    if PAGE_AT in line:
+        return {"url": words[-1]}
+    if KEY_IS in line:
+        return {"key": words[words.index("key") + 1]}
+    return {}
+
+
 def port_number(text: str) -> int:
     try:
         port = int(text)
@@ -65,14 +80,14 @@ def main(argv=None) -> None:
     key = server.teacher_key()
     server.hand_over_key(key)
     url = server.url_of(sock)
-    print(f"{NAME}: the classroom page at {url}", flush=True)
+    print(f"{NAME}: {PAGE_AT} {url}", flush=True)
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(
             f"{NAME}: listening on {args.host}: anyone on this network can open the page",
             flush=True,
         )
     print(
-        f"{NAME}: teacher key {key} (opens rooms and injects shocks; keep it from students)",
+        f"{NAME}: {KEY_IS} {key} (opens rooms and injects shocks; keep it from students)",
         flush=True,
     )
     print(f"{NAME}: Ctrl-C to stop", flush=True)

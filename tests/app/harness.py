@@ -19,6 +19,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from sim.cli.app import banner_fields
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 ARTEFACTS = ROOT / "outputs" / "test-artefacts" / "app"
@@ -64,11 +66,8 @@ def _read_banner(process: subprocess.Popen, deadline: float) -> tuple[str, str, 
         if not line:
             break
         lines.append(line.rstrip("\n"))
-        words = line.split()
-        if "the classroom page at" in line:
-            url = words[-1]
-        elif "teacher key" in line:
-            key = words[words.index("key") + 1]
+        found = banner_fields(line)
+        url, key = found.get("url", url), found.get("key", key)
     if url is None or key is None:
         raise RuntimeError(f"sim-app did not print its address and key: {lines}")
     return url, key, lines

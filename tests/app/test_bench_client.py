@@ -61,7 +61,7 @@ def test_a_click_that_does_not_step_is_refused(monkeypatch):
 
     client.click = nothing
     with pytest.raises(StepNotTaken, match="from step 3 to 3"):
-        asyncio.run(client.step("Advance step"))
+        in_thread(client.step("Advance step"))
     client.models["c"] = {"_model_name": "HtmlModel", "children": ["other: Step 5 of 22"]}
     with pytest.raises(LookupError, match="one status line"):
         client.step_number()
