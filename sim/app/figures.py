@@ -1,5 +1,6 @@
-"""The page's and the debrief's figures, drawn with Matplotlib's object API (``Figure``, never
-pyplot: each browser session draws from its own thread, and pyplot's state is global).
+"""The debrief's figures (the page's own are drawn by the browser: ``sim.app.charts``), with
+Matplotlib's object API (``Figure``, never pyplot: each browser session draws from its own
+thread, and pyplot's state is global).
 
 Colours: blue for a positive stance, red for a negative one (the diverging pair of ColorBrewer's
 RdBu, Brewer 2003), so a reader with red-green colour blindness can still tell them apart.
@@ -14,47 +15,6 @@ from matplotlib.ticker import MaxNLocator
 
 POSITIVE, NEGATIVE = "#2166ac", "#b2182b"  # ColorBrewer RdBu, its ends
 LINES = ("-", "--", ":")  # after Matplotlib's ten colours, the next ten lines are dashed
-
-
-def relation_graph(codes: list, stance: np.ndarray, title: str = "") -> Figure:
-    """The states on a circle, an arrow from each to each other: its stance toward it (blue
-    positive, red negative, the wider the stronger; arrows under 0.05 are left out).
-
-    The two arrows of a pair run side by side, each on its own right-hand side, and each
-    value sits near the arrow's start, beside its own lane: values of the two directions,
-    and of two crossing diagonals, never share a place.
-    """
-    fig = Figure(figsize=(4.6, 4.4))
-    ax = fig.subplots()
-    n = len(codes)
-    angle = np.pi / 2 - 2 * np.pi * np.arange(n) / n
-    xy = np.column_stack([np.cos(angle), np.sin(angle)])
-    for i in range(n):
-        for j in range(n):
-            s = float(stance[i, j]) if i != j else 0.0
-            if abs(s) < 0.05:
-                continue
-            d = xy[j] - xy[i]
-            right = np.array([d[1], -d[0]]) / np.hypot(*d)  # the right-hand side of i -> j
-            a, b = xy[i] + 0.2 * d / np.hypot(*d), xy[j] - 0.2 * d / np.hypot(*d)
-            ax.annotate(
-                "", xy=b + 0.05 * right, xytext=a + 0.05 * right,
-                arrowprops=dict(arrowstyle="-|>", color=POSITIVE if s > 0 else NEGATIVE,
-                                lw=0.5 + 4 * abs(s), alpha=0.75, shrinkA=0, shrinkB=0),
-            )  # fmt: skip
-            at = xy[i] + 0.36 * d / np.hypot(*d) * (1.0 if np.hypot(*d) < 1.6 else 1.5)
-            ax.text(*(at + 0.15 * right), f"{s:+.2f}", fontsize=7, ha="center", va="center",
-                    color=POSITIVE if s > 0 else NEGATIVE)  # fmt: skip
-    for k, code in enumerate(codes):
-        ax.text(*xy[k], code, ha="center", va="center", fontsize=11, weight="bold",
-                bbox=dict(boxstyle="circle", fc="white", ec="0.3"))  # fmt: skip
-    ax.set_xlim(-1.35, 1.35)
-    ax.set_ylim(-1.35, 1.35)
-    ax.set_aspect("equal")
-    ax.axis("off")
-    ax.set_title(title or "Stances (arrow: from a state toward another)", fontsize=9)
-    fig.tight_layout()
-    return fig
 
 
 def _time_axis(ax, steps: int, played: int) -> None:

@@ -9,11 +9,13 @@ accident. What a teacher may do is checked by ``sim.app.classroom``, not by this
 Labels (stable visible texts, for the browser tests):
 
 - mode buttons: "Play alone", "Teacher", "Student"
-- controls: select "Scenario"; sliders labelled by parameter ("lam (precision of the choice
-  rule)", "RUS weight of prestige", "brent_spike: change", ...); buttons "Reset", "Step",
-  "Play", "Pause"; file drop "Upload a scenario file (YAML)"
+- controls: select "Scenario"; buttons "Reset", "Step" ("Advance step" in a teacher's room),
+  "Play", "Pause"; sliders, each in a ``.sim-slider`` box under a line "<label>: <value>"
+  ("How carefully states choose (lam: ...)", "Russia: weight of prestige", "Brent up 4%:
+  change", ...); file drop "Upload a scenario file (YAML)"
 - status line: text "<scenario>: Step T of N, date YYYY-MM-DD" (a game: "round R")
-- board: "Stances", "Relations", "Payoffs" figures; "Events" timeline (current date marked
+- board: Vega-Lite charts (SVG) titled "Stances (arrow: ...", "Relations (the mean ...",
+  "Payoffs (...", the stances beside the move panel; "Events" timeline (current date marked
   "◀ now")
 - why panel: select "Why: state", slider "Why: step", the sentence under "Why"
 - play panel: select "Play as" (alone), switch "Show predicted payoffs"; one button per
@@ -21,6 +23,8 @@ Labels (stable visible texts, for the browser tests):
 - teacher: input "Teacher key", button "Open room" (then text "Room code: XXXXX"), select
   "Room", button "Advance step", switch "Show predicted payoffs to students", the table
   "States and choices"
+- student: the note over the moves: "Choose a move for <state>." or "Your choice is in; ...",
+  then "Waiting for: <state> (<code>), ..." (the other human states still to choose)
 - student: input "Join code", select "State to play", button "Join" (then text "You play ...")
 - shock form: select "Event type", one input per parameter of the type ("change",
   "imposer", "target", "level", "label", ...),
@@ -29,14 +33,17 @@ Labels (stable visible texts, for the browser tests):
 - messages: errors shown in a red box, one line
 """
 
+from contextlib import contextmanager
 from dataclasses import fields as fields_of
 
+import reacton.core
 import solara
 
-from sim.app import classroom
+from sim.app import classroom, markup
+from sim.app.chart import Chart as ChartWidget
+from sim.app.charts import payoffs_over_time, relations_over_time, stance_graph
 from sim.app.debrief import debrief
 from sim.app.explain import explain_state
-from sim.app.figures import payoffs_plot, relation_graph, relations_plot
 from sim.app.library import DEFAULT_SCENARIO, library
 from sim.app.session import Session
 from sim.app.upload import load as load_upload
@@ -68,8 +75,36 @@ def Message(error: str):
             solara.Error(error)
 
 
+class Tick:
+    """A view's redraw counter. Only the parts that read it while drawing (``tick.read()``:
+    the status, the board, the move panel) are drawn again on ``tick.redraw()``: Solara
+    subscribes a component to the reactive values its render reads. The sliders and forms
+    around them are not, which keeps a step's work on the server small (every room's step
+    waits on the one Python process)."""
+
+    def __init__(self):
+        self.count = solara.reactive(0)
+        self.context = None  # the render context of the view, set as it draws
+
+    def read(self) -> int:
+        return self.count.value
+
+    def redraw(self) -> None:
+        """In one render pass: without the render context's batch, each part that reads the
+        counter would start a pass of its own over the whole page."""
+        with self.context:
+            self.count.value += 1
+
+
+def use_tick() -> Tick:
+    tick = solara.use_memo(Tick, [])
+    tick.context = reacton.core.get_render_context()
+    return tick
+
+
 @solara.component
-def Status(session: Session, version: int):
+def Status(session: Session, tick: Tick):
+    tick.read()
     kind = "round" if session.is_game else "date"
     date = session.date.removeprefix("round ")
     over = " (the scenario is over)" if session.done else ""
@@ -78,8 +113,32 @@ def Status(session: Session, version: int):
     )
 
 
+def use_room_tick(room):
+    """The room's redraw counter and a function that redraws at once (after this view's own
+    change). A thread redraws when the room changes otherwise (another browser chose, the
+    teacher advanced); it compares with the version last drawn, so one change is drawn once.
+    No room (a teacher who has not opened one): nothing to wait for."""
+    tick = use_tick()
+    drawn = solara.use_memo(lambda: [room.version if room else 0], [room])
+
+    def now():
+        drawn[0] = room.version if room else 0
+        tick.redraw()
+
+    def poll(cancel):
+        while room is not None and not cancel.wait(0.5):
+            if room.version != drawn[0]:
+                now()
+
+    solara.use_thread(poll, dependencies=[room], intrusive_cancel=False)
+    return tick, now
+
+
 @solara.component
-def Controls(session: Session, version: int, on_reset, on_step, playing, set_playing, set_error):
+def Controls(
+    session: Session, tick: Tick, on_reset, on_step, playing, set_playing, set_error,
+    step_label: str = "Step",
+):  # fmt: skip
     """Scenario, sliders and the run's buttons; ``on_reset(scenario, values, config)``."""
     values, set_values = solara.use_state({})
     names = solara.use_memo(library, [])
@@ -93,39 +152,47 @@ def Controls(session: Session, version: int, on_reset, on_step, playing, set_pla
         _message(set_error, lambda: on_reset(None, {}, load_upload(data, info["name"])))
 
     with solara.Card("Scenario and parameters"):
-        solara.Select(
-            "Scenario",
-            value=session.scenario if session.scenario in names else None,
-            values=names,
-            on_value=choose_scenario,
-        )
-        solara.FileDrop(label="Upload a scenario file (YAML)", on_file=upload, lazy=True)
-        solara.Text("Sliders apply when you press Reset.")
-        with solara.Row(style={"flex-wrap": "wrap"}):
-            for p in session.parameters():
-                with solara.Column(style={"min-width": "230px"}):
-                    solara.SliderFloat(
-                        p.label,
-                        value=values.get(p.key, p.value),
-                        min=p.lo,
-                        max=p.hi,
-                        step=p.step,
-                        on_value=lambda x, k=p.key: set_values({**values, k: x}),
-                    )
-        with solara.Row():
+        with solara.Row(style={"flex-wrap": "wrap", "align-items": "center"}):
+            with solara.Column(style={"min-width": "260px"}):
+                solara.Select(
+                    "Scenario",
+                    value=session.scenario if session.scenario in names else None,
+                    values=names,
+                    on_value=choose_scenario,
+                )
             solara.Button(
                 "Reset",
                 on_click=lambda: _message(
                     set_error, lambda: on_reset(session.scenario, values, None)
                 ),
             )
-            solara.Button(
-                "Step",
-                on_click=lambda: _message(set_error, on_step),
-                disabled=session.done or playing,
-            )
+            StepButton(session, tick, step_label, lambda: _message(set_error, on_step), playing)
             solara.Button("Play", on_click=lambda: set_playing(True), disabled=playing)
             solara.Button("Pause", on_click=lambda: set_playing(False), disabled=not playing)
+        solara.Text("Sliders apply when you press Reset.")
+        with solara.Row(style={"flex-wrap": "wrap"}):
+            for p in session.parameters():
+                value = values.get(p.key, p.value)
+                with solara.Column(
+                    classes=["sim-slider"], style={"min-width": "270px", "flex": "1", "gap": "0"}
+                ):
+                    solara.Text(f"{p.label}: {value:.3g}", style={"font-size": "0.9em"})
+                    solara.SliderFloat(
+                        "",
+                        value=value,
+                        min=p.lo,
+                        max=p.hi,
+                        step=p.step,
+                        on_value=lambda x, k=p.key: set_values({**values, k: x}),
+                    )
+        solara.FileDrop(label="Upload a scenario file (YAML)", on_file=upload, lazy=True)
+
+
+@solara.component
+def StepButton(session: Session, tick: Tick, label: str, on_click, playing: bool):
+    """The one button of the controls that a step changes (disabled at the end)."""
+    tick.read()
+    solara.Button(label, on_click=on_click, disabled=session.done or playing)
 
 
 def use_play(playing, set_playing, step, done, bump):
@@ -146,20 +213,57 @@ def use_play(playing, set_playing, step, done, bump):
     solara.use_thread(loop, dependencies=[playing], intrusive_cancel=False)
 
 
+class Sealed:
+    """A value handed down the page that reacton does not look into. Reacton walks every
+    list and dict among a component's arguments, looking for elements, and compares them item
+    by item; a chart's spec holds hundreds of rows, and walking them was the largest part of a
+    step's work on the server (py-spy, bench_app). Never equal to another: the chart is
+    given its new spec on every draw, and the widget sends it only if it changed."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+
 @solara.component
-def Board(session: Session, version: int):
-    """The states as a graph, the relation and payoff plots and the event timeline."""
-    codes, t = session.codes, session.step_number
+def Chart(spec: Sealed):
+    """A Vega-Lite chart (``sim.app.charts``): the browser draws it from the numbers."""
+    element = ChartWidget.element()
+
+    def draw():
+        solara.get_widget(element).spec = spec.value
+
+    solara.use_effect(draw, [spec])
+
+
+@contextmanager
+def beside_the_graph(session: Session, tick: Tick):
+    """A row: what the ``with`` block draws (the move panel), then the stances graph; a choice
+    next to what it acts on."""
+    with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
+        with solara.Column(style={"min-width": "380px", "flex": "1"}):
+            yield
+        StanceGraph(session, tick)
+
+
+@solara.component
+def StanceGraph(session: Session, tick: Tick):
+    tick.read()
+    if not session.is_game:
+        Chart(Sealed(stance_graph(session.codes, session.stance())))
+
+
+@solara.component
+def Board(session: Session, tick: Tick):
+    """The relation and payoff plots and the event timeline."""
+    version = tick.read()
+    codes, t, steps = session.codes, session.step_number, session.steps
     with solara.Row(style={"flex-wrap": "wrap"}):
         if not session.is_game:
-            fig = relation_graph(
-                codes, session.stance(), "Stances (arrow: from a state toward another)"
-            )
-            solara.FigureMatplotlib(fig, format="png")
-            history = session.model.record.stance[:t]
-            solara.FigureMatplotlib(relations_plot(codes, history), format="png")
+            Chart(Sealed(relations_over_time(codes, session.model.record.stance[:t], steps)))
         ylabel = "cumulative payoff" if session.is_game else "cumulative utility"
-        solara.FigureMatplotlib(payoffs_plot(codes, session.cumulative(), ylabel), format="png")
+        Chart(Sealed(payoffs_over_time(codes, session.cumulative(), ylabel, steps)))
     Timeline(session, version)
 
 
@@ -169,24 +273,24 @@ def Timeline(session: Session, version: int):
     if not events:
         return
     now = session.step_number + 1
-    lines = ["**Events**", ""]
-    marked = False
+    items, marked = [], False
     for e in events:
         if not marked and e["step"] >= now:
-            lines.append(f"- **◀ now: step {now}, {session.date}**")
+            items.append((f"◀ now: step {now}, {session.date}", True))
             marked = True
         done = "✔" if e["happened"] else "·"
         extra = f" ({e['outcome']})" if e["outcome"] else ""
         shock = " (teacher's shock)" if e["injected"] else ""
-        lines.append(f"- {done} {e['date']} (step {e['step']}): {e['label']}{extra}{shock}")
+        items.append((f"{done} {e['date']} (step {e['step']}): {e['label']}{extra}{shock}", False))
     if not marked:
-        lines.append(f"- **◀ now: step {min(now, session.steps)}, {session.date}**")
-    solara.Markdown("\n".join(lines))
+        items.append((f"◀ now: step {min(now, session.steps)}, {session.date}", True))
+    solara.HTML(unsafe_innerHTML=markup.bullets(items, "Events"))
 
 
 @solara.component
-def WhyPanel(session: Session, version: int):
+def WhyPanel(session: Session, tick: Tick):
     """Pick a state and a step: the expected utility of each alternative, split in three."""
+    tick.read()
     code, set_code = solara.use_state(session.codes[0])
     step, set_step = solara.use_state(1)
     with solara.Card("Why"):
@@ -200,28 +304,24 @@ def WhyPanel(session: Session, version: int):
             "Why: step", value=step, min=1, max=max(session.step_number, 1), on_value=set_step
         )
         e = explain_state(session, code, step)
-        solara.Markdown(f"**{session.date_of(step)}.** {e.sentence}")
-        solara.Markdown(_why_table(e))
+        solara.HTML(
+            unsafe_innerHTML=f"<p>{markup.strong(session.date_of(step) + '.')} "
+            f"{markup.escape(e.sentence)}</p>" + _why_table(e)
+        )
 
 
 def _why_table(e) -> str:
     rows = sorted(e.rows, key=lambda r: -r.value)
     rows = rows[:12] + [r for r in rows[12:] if r.chosen]  # the chosen one even if far down
+    mark = lambda r: "chosen" if r.chosen else ""  # noqa: E731
     if rows and rows[0].parts is None:
-        head = "| action | expected payoff | probability | |\n|---|---|---|---|"
-        body = [f"| {r.label} | {r.value:+.2f} | {r.probability:.0%} | {'chosen' if r.chosen else ''} |"
-                for r in rows]  # fmt: skip
-        return "\n".join([head, *body])
-    head = (
-        "| alternative | security | economic | prestige | total | probability | |\n"
-        "|---|---|---|---|---|---|---|"
-    )
-    body = [
-        f"| {r.label} | {r.parts[0]:+.2f} | {r.parts[1]:+.2f} | {r.parts[2]:+.2f} | "
-        f"{r.value:+.2f} | {r.probability:.0%} | {'chosen' if r.chosen else ''} |"
-        for r in rows
-    ]
-    return "\n".join([head, *body])
+        head = ["action", "expected payoff", "probability", ""]
+        body = [[r.label, f"{r.value:+.2f}", f"{r.probability:.0%}", mark(r)] for r in rows]
+        return markup.table(head, body)
+    head = ["alternative", "security", "economic", "prestige", "total", "probability", ""]
+    body = [[r.label, *(f"{p:+.2f}" for p in r.parts), f"{r.value:+.2f}",
+             f"{r.probability:.0%}", mark(r)] for r in rows]  # fmt: skip
+    return markup.table(head, body)
 
 
 @solara.component
@@ -307,18 +407,30 @@ def _parsed(fields: dict) -> dict:
 
 
 @solara.component
-def DebriefPanel(session: Session, version: int, set_error):
-    """The class against the model and the record, downloadable as one HTML file."""
+def DebriefPanel(session: Session, set_error):
+    """The class against the model and the record, downloadable as one HTML file. The replays
+    run in a thread, with a bar meanwhile: they take seconds, and the page stays live."""
     result, set_result = solara.use_state(None)
     replays, set_replays = solara.use_state("20")
+    running, set_running = solara.use_state(0)  # the replay count of the run under way, or 0
+
+    def run(cancel):
+        if running:
+            _message(set_error, lambda: set_result(debrief(session, replays=running)))
+            set_running(0)
+
+    solara.use_thread(run, dependencies=[running], intrusive_cancel=False)
+
+    def start():
+        n = int(replays) if replays.strip().isdigit() else 20
+        set_running(max(2, min(n, 200)))
+
     with solara.Card("Debrief"):
         solara.InputText("Replays", value=replays, on_value=set_replays, continuous_update=True)
-
-        def run():
-            n = int(replays) if replays.strip().isdigit() else 20
-            set_result(debrief(session, replays=max(2, min(n, 200))))
-
-        solara.Button("Debrief", on_click=lambda: _message(set_error, run))
+        solara.Button("Debrief", on_click=start, disabled=bool(running))
+        if running:
+            solara.ProgressLinear(True)
+            solara.Text(f"Replaying the scenario {running} times with the model in every seat...")
         if result is not None:
             solara.HTML(tag="div", unsafe_innerHTML=result.body)
             solara.FileDownload(
@@ -333,55 +445,54 @@ def DebriefPanel(session: Session, version: int, set_error):
 def SoloView():
     """One person, one model (built per browser session)."""
     session = solara.use_memo(lambda: Session(DEFAULT_SCENARIO), [])
-    version, set_version = solara.use_state(0)
+    tick = use_tick()
     error, set_error = solara.use_state("")
     playing, set_playing = solara.use_state(False)
     state, set_state = solara.use_state(session.codes[0])
     show, set_show = solara.use_state(True)
-    bump = lambda: set_version(lambda v: v + 1)  # noqa: E731
 
     def reset(name, values, config):
         session.reset(name, values, config=config)
-        bump()
-
-    use_play(playing, set_playing, session.step, lambda: session.done, bump)
-    Message(error)
-    Status(session, version)
-    Controls(
-        session, version, reset, lambda: (session.step(), bump()), playing, set_playing, set_error
-    )
-    state = state if state in session.codes else session.codes[0]
-    solara.Select("Play as", value=state, values=session.codes, on_value=set_state)
-    solara.Switch(label="Show predicted payoffs", value=show, on_value=set_show)
-    PlayPanel(
-        session.offers(state, payoffs=show),
-        lambda slot: _message(set_error, lambda: (session.step({state: slot}), bump())),
-        f"Your move as {session.names[state]}",
-    )
+        tick.redraw()
+        set_state(lambda s: s if s in session.codes else session.codes[0])
 
     def inject(kind, params, key):
         classroom.check_teacher(key, "inject a shock")
         session.inject(kind, params)
-        bump()
+        tick.redraw()
 
+    use_play(playing, set_playing, session.step, lambda: session.done, tick.redraw)
+    Message(error)
+    Status(session, tick)
+    Controls(
+        session,
+        tick,
+        reset,
+        lambda: (session.step(), tick.redraw()),
+        playing,
+        set_playing,
+        set_error,
+    )
+    state = state if state in session.codes else session.codes[0]
+    with beside_the_graph(session, tick):
+        with solara.Row(style={"align-items": "center"}):
+            solara.Select("Play as", value=state, values=session.codes, on_value=set_state)
+            solara.Switch(label="Show predicted payoffs", value=show, on_value=set_show)
+        SoloMove(session, tick, state, show, set_error)
+    Board(session, tick)
+    WhyPanel(session, tick)
     ShockForm(inject, True, set_error)
-    Board(session, version)
-    WhyPanel(session, version)
-    DebriefPanel(session, version, set_error)
+    DebriefPanel(session, set_error)
 
 
-def use_room_version(room):
-    """Redraw when the room changes (another browser chose, the teacher advanced)."""
-    seen, set_seen = solara.use_state(-1)
-
-    def poll(cancel):
-        while room is not None and not cancel.wait(0.5):
-            if room.version != seen:
-                set_seen(room.version)
-                return
-
-    solara.use_thread(poll, dependencies=[room, seen], intrusive_cancel=False)
-    return room.version if room is not None else 0
+@solara.component
+def SoloMove(session: Session, tick: Tick, state: str, show: bool, set_error):
+    tick.read()
+    PlayPanel(
+        session.offers(state, payoffs=show),
+        lambda slot: _message(set_error, lambda: (session.step({state: slot}), tick.redraw())),
+        f"Your move as {session.names[state]}",
+    )
 
 
 @solara.component
@@ -389,8 +500,9 @@ def TeacherView():
     key, set_key = solara.use_state("")
     code, set_code = solara.use_state("")
     error, set_error = solara.use_state("")
-    _, set_version = solara.use_state(0)
-    bump = lambda: set_version(lambda v: v + 1)  # noqa: E731
+    codes = classroom.ROOMS.codes(key) if classroom.is_teacher(key) else []
+    room = classroom.room(code) if code in codes else None
+    tick, now = use_room_tick(room)
     Message(error)
     solara.InputText(
         "Teacher key", value=key, on_value=set_key, password=True, continuous_update=True
@@ -400,62 +512,74 @@ def TeacherView():
         set_code(classroom.open_room(key))
 
     solara.Button("Open room", on_click=lambda: _message(set_error, open_room))
+    RoomChooser(key, code, set_code, tick)
+    if room is not None:
+        TeacherRoom(key, room, tick, now, set_error)
+
+
+@solara.component
+def RoomChooser(key: str, code: str, set_code, tick: Tick):
+    """The teacher's rooms, listed afresh at each change of the room shown (a room another
+    teacher's page opened meanwhile appears then)."""
+    tick.read()
     codes = classroom.ROOMS.codes(key) if classroom.is_teacher(key) else []
     if codes:
         solara.Select(
             "Room", value=code if code in codes else None, values=codes, on_value=set_code
         )
-    if code in codes:
-        TeacherRoom(key, classroom.room(code), set_error, bump)
 
 
 @solara.component
-def TeacherRoom(key, room, set_error, bump):
-    version = use_room_version(room)
+def TeacherRoom(key, room, tick: Tick, now, set_error):
     playing, set_playing = solara.use_state(False)
     session = room.session
     solara.Text(f"Room code: {room.code}", style={"font-size": "1.6em", "font-weight": "bold"})
     solara.Text("Students open this page, press Student and enter the code.")
-    Status(session, version)
+    Status(session, tick)
 
     def reset(name, values, config):
         room.reset(key, name, values, config)
-        bump()
+        now()
 
-    use_play(playing, set_playing, lambda: room.advance(key), lambda: session.done, bump)
+    use_play(playing, set_playing, lambda: room.advance(key), lambda: session.done, now)
     Controls(
         session,
-        version,
+        tick,
         reset,
-        lambda: (room.advance(key), bump()),
+        lambda: (room.advance(key), now()),
         playing,
         set_playing,
         set_error,
+        step_label="Advance step",
     )
-    solara.Button(
-        "Advance step", on_click=lambda: _message(set_error, lambda: (room.advance(key), bump()))
-    )
+    with beside_the_graph(session, tick):
+        TeacherTable(key, room, tick, now, set_error)
+    Board(session, tick)
+    WhyPanel(session, tick)
+    ShockForm(lambda kind, params, _: (room.inject(key, kind, params), now()), False, set_error)
+    DebriefPanel(session, set_error)
+
+
+@solara.component
+def TeacherTable(key, room, tick: Tick, now, set_error):
+    tick.read()
     solara.Switch(
         label="Show predicted payoffs to students",
         value=room.show_payoffs,
-        on_value=lambda x: _message(set_error, lambda: (room.set_show_payoffs(key, x), bump())),
+        on_value=lambda x: _message(set_error, lambda: (room.set_show_payoffs(key, x), now())),
     )
-    solara.Markdown(_teacher_table(room.teacher_view(key), session))
-    ShockForm(lambda kind, params, _: (room.inject(key, kind, params), bump()), False, set_error)
-    Board(session, version)
-    WhyPanel(session, version)
-    DebriefPanel(session, version, set_error)
+    solara.HTML(unsafe_innerHTML=_teacher_table(room.teacher_view(key), room.session))
 
 
 def _teacher_table(view: dict, session: Session) -> str:
     last = {c.code: c.label for c in view["history"] if c.step == view["step"]}
-    lines = ["**States and choices**", "", "| state | students | this step | last step |",
-             "|---|---|---|---|"]  # fmt: skip
+    rows = []
     for c in session.codes:
         held = view["humans"].get(c, 0)
         now = view["pending"].get(c, "waiting for a choice" if held else "the model decides")
-        lines.append(f"| {session.names[c]} ({c}) | {held} | {now} | {last.get(c, '')} |")
-    return "\n".join(lines)
+        rows.append([f"{session.names[c]} ({c})", held, now, last.get(c, "")])
+    head = ["state", "students", "this step", "last step"]
+    return markup.table(head, rows, caption="States and choices")
 
 
 @solara.component
@@ -485,42 +609,58 @@ def _states_of(code: str) -> list[str]:
         return ["RUS", "ISR", "IRN", "USA"]  # the default states, before a valid code
 
 
+def waiting_note(status: dict, own: str, names: dict) -> str:
+    """Who the step waits for, in words, the student's own state first."""
+    waiting = [s for s in status["humans"] if s not in status["chosen"]]
+    if own in status["chosen"]:
+        head = "Your choice is in; you can change it until the step resolves."
+    else:
+        head = f"Choose a move for {names.get(own, own)}."
+    others = [f"{names.get(s, s)} ({s})" for s in waiting if s != own]
+    if others:
+        head += f" Waiting for: {', '.join(others)}."
+    elif own in status["chosen"]:
+        head += " Waiting for the teacher to advance the step."
+    return head
+
+
 @solara.component
 def StudentRoom(seat, room, set_error):
-    version = use_room_version(room)
-    _, set_version = solara.use_state(0)
+    tick, now = use_room_tick(room)
     session = room.session
-    status = room.status()
     solara.Markdown(
         f"**You play {session.names.get(seat.state, seat.state)} in room {room.code}.**"
     )
-    Status(session, version)
-    waiting = [s for s in status["humans"] if s not in status["chosen"]]
-    chosen = seat.state in status["chosen"]
-    note = ("Your choice is in; you can change it until the step resolves. " if chosen else "") + (
-        f"Waiting for: {', '.join(waiting)}." if waiting else ""
-    )
+    Status(session, tick)
+    with beside_the_graph(session, tick):
+        StudentMove(seat, room, tick, now, set_error)
+    Board(session, tick)
+    WhyPanel(session, tick)
+    ShockForm(lambda kind, params, key: room.inject(key, kind, params), True, set_error)
+    DebriefPanel(session, set_error)
+
+
+@solara.component
+def StudentMove(seat, room, tick: Tick, now, set_error):
+    tick.read()
 
     def choose(slot):
         room.choose(seat.student, slot)
-        set_version(lambda v: v + 1)
+        now()
 
     PlayPanel(
         room.offers(seat.student),
         lambda s: _message(set_error, lambda: choose(s)),
-        f"Your move as {session.names.get(seat.state)}",
-        note,
+        f"Your move as {room.session.names.get(seat.state)}",
+        waiting_note(room.status(), seat.state, room.session.names),
     )
-    ShockForm(lambda kind, params, key: room.inject(key, kind, params), True, set_error)
-    Board(session, version)
-    WhyPanel(session, version)
-    DebriefPanel(session, version, set_error)
 
 
 @solara.component
 def Page():
     mode, set_mode = solara.use_state("alone")
     solara.Title("Balancing between rivals: the classroom")
+    solara.Style(markup.STYLE)
     with solara.Column(style={"padding": "12px", "max-width": "1200px"}):
         solara.Markdown("# Balancing between rivals")
         with solara.Row():

@@ -23,10 +23,9 @@ from sim.core.events import EVENT_TYPES, build_event
 from sim.errors import ConfigError
 
 PARTS = ("security", "economic", "prestige")
-LAM_RANGE = (
-    0.0,
-    20.0,
-)  # configs/decision/logit.yaml has 4; 0 is uniform choice, 20 near best response
+PART_NAMES = {"security": "security", "economic": "the economy", "prestige": "prestige"}
+LAM_RANGE = (0.0, 20.0)  # 0 is uniform choice, 20 near best response (configs/decision/)
+LAM_LABEL = "How carefully states choose (lam: 0 at random, 20 the best)"
 
 
 @dataclass(frozen=True)
@@ -286,15 +285,15 @@ class Session:
         """The main parameters as sliders: each state's weights, ``lam`` and the magnitudes
         (numbers with a range) of the scenario's events."""
         c = self.config
-        out = [Parameter("decision.lam", "lam (precision of the choice rule)",
-                         float(c["decision"]["lam"]), *LAM_RANGE, 0.5)]  # fmt: skip
+        out = [Parameter("decision.lam", LAM_LABEL, float(c["decision"]["lam"]), *LAM_RANGE, 0.5)]
         if self.is_game:
             return out
         for code, actor in c["actors"].items():
             for part in PARTS:
                 value = float(actor["weights"].get(part, 0.0))
                 key = f"actors.{code}.weights.{part}"
-                out.append(Parameter(key, f"{code} weight of {part}", value, 0.0, 1.0, 0.05))
+                label = f"{self.names[code]}: weight of {PART_NAMES[part]}"
+                out.append(Parameter(key, label, value, 0.0, 1.0, 0.05))
         events = (c.get("scenario") or {}).get("events") or {}
         for eid, body in events.items() if isinstance(events, dict) else ():
             cls = EVENT_TYPES.get(body.get("type"))
@@ -303,7 +302,8 @@ class Session:
                     key = f"scenario.events.{eid}.{name}"
                     value = float(body[name])
                     lo, hi = _slider_range(value, float(lo), float(hi))
-                    out.append(Parameter(key, f"{eid}: {name}", value, lo, hi, (hi - lo) / 100))
+                    label = f"{body.get('label') or eid}: {name.replace('_', ' ')}"
+                    out.append(Parameter(key, label, value, lo, hi, (hi - lo) / 100))
         return out
 
     # -- the teacher's shocks -------------------------------------------------------------------

@@ -56,11 +56,14 @@ def browser():
 
 @pytest.fixture
 def guard(browser):
-    """The guard of this test's browser contexts; at teardown, no request may have left localhost."""
+    """The guard of this test's browser contexts; at teardown, no request may have left
+    localhost, and no page may have had a script error."""
     watch = Guard(browser)
     yield watch
+    errors = list(watch.errors)  # before the pages close (closing widgets is not the test's)
     watch.close()
     assert watch.blocked == [], f"requests outside localhost: {watch.blocked}"
+    assert errors == [], f"script errors in the page: {errors[:5]}"
 
 
 @pytest.fixture

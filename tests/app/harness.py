@@ -131,12 +131,25 @@ def chromium_path() -> str:
 
 
 class Guard:
-    """Browser contexts whose requests outside localhost are aborted and recorded."""
+    """Browser contexts whose requests outside localhost are aborted and recorded, and whose
+    pages' script errors are recorded (an error in a chart's drawing can blank the page below
+    it while the server's side looks right)."""
 
     def __init__(self, browser):
         self.browser = browser
         self.blocked: list[str] = []
+        self.errors: list[str] = []
         self.contexts = []
+
+    def _watch(self, page):
+        page.on("websocket", self._websocket)
+        page.on("pageerror", lambda error: self.errors.append(f"{page.url}: {error}"))
+        page.on("console", lambda message: self._console(page, message))
+
+    def _console(self, page, message):
+        # a request this guard aborted is logged by the browser too: it is in ``blocked``
+        if message.type == "error" and "ERR_BLOCKED_BY_CLIENT" not in message.text:
+            self.errors.append(f"{page.url}: {message.text}")
 
     def _route(self, route):
         url = route.request.url
@@ -157,14 +170,13 @@ class Guard:
         )
         context.set_default_timeout(UI_TIMEOUT)
         context.route("**/*", self._route)
-        context.on("page", lambda page: page.on("websocket", self._websocket))
+        context.on("page", self._watch)
         self.contexts.append(context)
         return context
 
     def page(self, url: str | None = None, **options):
         """A page in a new context, at ``url`` when given."""
         page = self.context(**options).new_page()
-        page.on("websocket", self._websocket)
         if url is not None:
             page.goto(url)
         return page

@@ -68,7 +68,7 @@ def select(page, label: str, option: str) -> None:
 
 
 def slider(page, label: str):
-    return page.locator(".v-slider", has_text=label).get_by_role("slider")
+    return page.locator(".sim-slider, .v-slider", has_text=label).get_by_role("slider")
 
 
 def probabilities(page) -> list[int]:
@@ -150,7 +150,7 @@ def test_a_slider_applies_when_reset_is_pressed(app_server, new_page):
     shot(page, "alone-loaded")
     before = probabilities(page)
     assert len(set(before)) > 1, before  # lam 4: some alternatives far likelier than others
-    lam = slider(page, "lam (precision of the choice rule)")
+    lam = slider(page, "How carefully states choose (lam")
     assert lam.get_attribute("aria-valuenow") == "4"
     lam.focus()
     page.keyboard.press("Home")
@@ -183,6 +183,44 @@ def test_step_advances_the_status_line(app_server, new_page):
     wait_step(page, 2)
     assert status(page)[0] == 2 and status(page)[2] > "2019-11-11"
     shot(page, "alone-after-step")
+
+
+def chart_texts(page, title: str) -> list[dict]:
+    """The texts of the Vega-Lite chart titled ``title`` as the browser drew them (SVG), each
+    with its box on the screen."""
+    chart = page.locator(".vega-embed", has_text=title)
+    chart.locator("svg").wait_for()
+    return chart.locator("svg text").evaluate_all(
+        """ts => ts.filter(t => t.textContent.trim()).map(t => {
+               const r = t.getBoundingClientRect();
+               return {text: t.textContent, x0: r.left, y0: r.top, x1: r.right, y1: r.bottom};
+           })"""
+    )
+
+
+def test_the_board_is_drawn_by_the_browser_and_follows_the_steps(app_server, new_page):
+    """The three charts are Vega-Lite, drawn as SVG in the page: the stances graph's values and
+    state codes do not overlap, and a step adds a point to every relation's line."""
+    page = open_page(new_page, app_server)
+    button(page, "Step").click()
+    wait_step(page, 1)
+    graph = chart_texts(page, "Stances (arrow")
+    shown = {t["text"] for t in graph}
+    assert {"RUS", "ISR", "IRN", "USA"} <= shown
+    values = [t for t in graph if re.fullmatch(r"[+-]\d\.\d\d", t["text"])]
+    assert len(values) >= 6  # the arrows drawn, each with its value
+    for k, a in enumerate(graph):
+        for b in graph[k + 1 :]:
+            apart = (a["x1"] <= b["x0"] + 1 or b["x1"] <= a["x0"] + 1
+                     or a["y1"] <= b["y0"] + 1 or b["y1"] <= a["y0"] + 1)  # fmt: skip
+            assert apart, (a, b)
+    lines = page.locator(".vega-embed", has_text="Relations (the mean").locator("g.mark-line path")
+    expect(lines).to_have_count(6)  # one per pair of the four states
+    assert "no step played yet" not in {t["text"] for t in chart_texts(page, "Payoffs")}
+    button(page, "Reset").click()
+    wait_step(page, 0)
+    page.locator(".vega-embed", has_text="no step played yet").first.wait_for()
+    shot(page, "alone-board-after-reset")
 
 
 def test_the_why_panel_explains_a_states_choice(app_server, new_page):
@@ -335,7 +373,8 @@ def test_two_students_in_one_room_resolve_a_step_together(app_server, new_page):
     assert "waiting for a choice" in table_row(teacher, "Russia (RUS)")
     button(russia, "Choose strike:USA").click()
     russia.get_by_text("Your choice is in").wait_for()
-    russia.get_by_text("Waiting for: ISR.").wait_for()
+    russia.get_by_text("Waiting for: Israel (ISR).").wait_for()  # the other human state
+    israel.get_by_text("Choose a move for Israel.").wait_for()
     teacher.locator("table").get_by_role("row", name=re.compile("strike:USA")).wait_for()
     assert status(teacher)[0] == status(russia)[0] == status(israel)[0] == 0
     assert "waiting for a choice" in table_row(teacher, "Israel (ISR)")

@@ -99,9 +99,12 @@ def test_debrief_is_offered_for_download(page):
     for _ in range(3):
         button(page, "Choose wait").widget.click()
     button(page, "Debrief").widget.click()
+    assert button(page, "Debrief").widget.disabled  # the replays run in a thread meanwhile
+    page.find(v.ProgressLinear).assert_single()
+    page.find(v.Btn, children=["Debrief"], disabled=False).wait_for(timeout=60)  # done
     labels = [w.children for w in page.find(v.Btn).widgets]
     assert any("Download debrief" in c for c in labels)
-    shown = page.find(solara.widgets.HTML).widget.unsafe_innerHTML
+    shown = " ".join(w.unsafe_innerHTML or "" for w in page.find(solara.widgets.HTML).widgets)
     assert "The players against the model" in shown and "Russia (RUS)" in shown
 
 

@@ -1,5 +1,6 @@
-"""The page's figures (``sim.app.figures``): no two texts overlap, with four states and with five,
-and the time axis holds the whole scenario from the first step on."""
+"""The debrief's figures (``sim.app.figures``): no two texts overlap, with four states and with
+five, and the time axis holds the whole scenario from the first step on. The page's own charts
+are Vega-Lite (``test_charts.py``)."""
 
 import numpy as np
 import pytest
@@ -7,7 +8,7 @@ from figure_checks import assert_no_overlap as _assert_no_overlap
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 import sim
-from sim.app.figures import payoffs_plot, relation_graph, relations_plot
+from sim.app.figures import payoffs_plot, relations_plot
 
 
 def assert_no_overlap(fig, monkeypatch, at_least: int = 1) -> None:
@@ -21,16 +22,6 @@ def assert_no_overlap(fig, monkeypatch, at_least: int = 1) -> None:
 def run(request):
     model = sim.run_model(sim.compose([f"scenario={request.param}"]))
     return list(model.structure.codes), model.record
-
-
-def test_the_stance_graph_shows_every_value_apart(run, monkeypatch):
-    codes, record = run
-    fig = relation_graph(codes, record.stance[-1])
-    values = [t for t in fig.axes[0].texts if t.get_text()[:1] in ("+", "-")]
-    n = len(codes)
-    off_diagonal = record.stance[-1][~np.eye(n, dtype=bool)]
-    assert len(values) == int((np.abs(off_diagonal) >= 0.05).sum())  # one per arrow drawn
-    assert_no_overlap(fig, monkeypatch, at_least=len(values))
 
 
 def test_the_time_axis_is_the_whole_scenario_before_and_after_steps(run, monkeypatch):

@@ -4,6 +4,7 @@ asset proxy never reaches for the CDN."""
 import os
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -128,3 +129,26 @@ def test_solaras_settings_are_offline(tmp_path):
     assert env["SOLARA_MODE"] == "production"
     assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "false"
     assert env["SOLARA_ASSETS_PROXY_CACHE_DIR"] == str(tmp_path)
+
+
+def test_solaras_per_message_shell_gets_no_mock_events():
+    """``light_shell_events``: the stand-in shell Solara builds for every message has hooks
+    that do nothing, not a MagicMock (in a process of its own: importing Solara's server
+    patches the interpreter)."""
+    code = (
+        "import unittest.mock as m\n"
+        "from types import SimpleNamespace as N\n"
+        "from sim.app import server\n"
+        "import solara.server.server\n"
+        "from solara.server import patch\n"
+        "before = patch.FakeIPython(N(kernel=N(shell=N(display_pub=None)))).events\n"
+        "assert isinstance(before, m.Mock), type(before)\n"
+        "server.light_shell_events()\n"
+        "shell = patch.FakeIPython(N(kernel=N(shell=N(display_pub=None))))\n"
+        "assert not isinstance(shell.events, m.Mock), type(shell.events)\n"
+        "assert shell.events.trigger('pre_execute') is None\n"
+        "print('light')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "light"
