@@ -21,15 +21,18 @@ NODE = 0.2  # an arrow starts and ends this far from a state's centre
 LANE = 0.06  # the two arrows of a pair run this far apart, each on its own right-hand side
 
 
-def _spec(title: str, layers: list, width: int, height: int, **extra) -> dict:
+def _spec(title: str, layers: list, width: int, height: int, datasets: dict) -> dict:
+    """The layers read named ``datasets`` (``{"data": {"name": ...}}``): on the next step the
+    browser swaps the rows of each in the chart it has drawn (``chart.vue``), without compiling
+    and drawing the chart anew, as long as the rest of the spec is the same."""
     return {
         "$schema": SCHEMA,
         "title": {"text": title, "fontSize": 12},
         "width": width,
         "height": height,
         "layer": layers,
+        "datasets": datasets,
         "config": {"view": {"stroke": None}},
-        **extra,
     }
 
 
@@ -93,28 +96,28 @@ def stance_graph(codes: list, stance: np.ndarray, title: str = "") -> dict:
     colour = {"field": "colour", "type": "nominal", "scale": None}
     tip = [{"field": "from"}, {"field": "to"}, {"field": "stance"}]
     layers = [
-        {"data": {"values": rows}, "mark": {"type": "rule", "opacity": 0.75},
+        {"data": {"name": "arrows"}, "mark": {"type": "rule", "opacity": 0.75},
          "encoding": {"x": x, "y": y, "x2": {"field": "x2"}, "y2": {"field": "y2"},
                       "color": colour, "tooltip": tip,
                       "strokeWidth": {"field": "width", "type": "quantitative", "scale": None}}},
-        {"data": {"values": rows}, "mark": {"type": "point", "shape": "triangle", "filled": True,
+        {"data": {"name": "arrows"}, "mark": {"type": "point", "shape": "triangle", "filled": True,
                                              "size": 70, "opacity": 0.9},
          "encoding": {"x": {**x, "field": "x2"}, "y": {**y, "field": "y2"}, "color": colour,
                       "angle": {"field": "angle", "type": "quantitative", "scale": None}}},
-        {"data": {"values": rows}, "mark": {"type": "text", "fontSize": 10},
+        {"data": {"name": "arrows"}, "mark": {"type": "text", "fontSize": 10},
          "encoding": {"x": {**x, "field": "lx"}, "y": {**y, "field": "ly"},
                       "text": {"field": "label"}, "color": colour}},
-        {"data": {"values": nodes}, "mark": {"type": "point", "shape": "circle", "size": 900,
+        {"data": {"name": "nodes"}, "mark": {"type": "point", "shape": "circle", "size": 900,
                                               "filled": True, "color": "white",
                                               "stroke": "#4d4d4d", "strokeWidth": 1}},
-        {"data": {"values": nodes}, "mark": {"type": "text", "fontSize": 13,
+        {"data": {"name": "nodes"}, "mark": {"type": "text", "fontSize": 13,
                                               "fontWeight": "bold"},
          "encoding": {"text": {"field": "code"}}},
     ]  # fmt: skip
     for layer in layers[3:]:
         layer.setdefault("encoding", {}).update({"x": x, "y": y})
     title = title or "Stances (arrow: from a state toward another; blue friendly, red hostile)"
-    return _spec(title, layers, 330, 330)
+    return _spec(title, layers, 330, 330, {"arrows": rows, "nodes": nodes})
 
 
 def _over_time(rows: list, value: str, title: str, ylabel: str, steps: int, y_scale: dict):
@@ -129,7 +132,7 @@ def _over_time(rows: list, value: str, title: str, ylabel: str, steps: int, y_sc
         "axis": {"tickMinStep": 1, "format": "d"},
     }
     layers = [
-        {"data": {"values": rows}, "mark": {"type": "line", "strokeWidth": 2},
+        {"data": {"name": "lines"}, "mark": {"type": "line", "strokeWidth": 2},
          "encoding": {
              "x": x,
              "y": {"field": value, "type": "quantitative", "title": ylabel, "scale": y_scale},
@@ -143,11 +146,11 @@ def _over_time(rows: list, value: str, title: str, ylabel: str, steps: int, y_sc
         layers[0]["encoding"]["y"]["scale"] = {"domain": y_scale.get("domain", [-1, 1])}
         layers[0]["encoding"]["color"]["legend"] = None  # nor an empty legend
         layers.append({
-            "data": {"values": [{"note": "no step played yet"}]},
+            "data": {"values": [{"note": "no step played yet"}]},  # not a dataset: drawn once
             "mark": {"type": "text", "color": "#666666", "fontSize": 12},
             "encoding": {"text": {"field": "note"}, "x": {"value": 210}, "y": {"value": 90}},
         })  # fmt: skip
-    return _spec(title, layers, 420, 180)
+    return _spec(title, layers, 420, 180, {"lines": rows})
 
 
 def relations_over_time(codes: list, stance_history: np.ndarray, steps: int) -> dict:

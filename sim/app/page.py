@@ -324,27 +324,43 @@ def _why_table(e) -> str:
     return markup.table(head, body)
 
 
+PICK_HEADER = "the model would pick it"
+
+
 @solara.component
 def PlayPanel(offers: list, on_choose, title: str, note: str = ""):
-    """The human's available actions, a button each, with the predicted payoffs when shown."""
+    """The human's available actions, a button each, then their predicted payoffs in one table
+    when shown. The buttons stay as they are from step to step (the actions rarely change),
+    so a step redraws the table alone: one widget, not two per action."""
     with solara.Card(title):
         if note:
             solara.Text(note)
         if not offers:
             solara.Text("No action to take now.")
-        for o in offers:
-            with solara.Row():
-                solara.Button(f"Choose {o.label}", on_click=lambda s=o.slot: on_choose(s))
-                if o.value is not None:
-                    parts = ""
-                    if o.parts is not None:
-                        parts = "security {:+.2f}, economic {:+.2f}, prestige {:+.2f}; ".format(
-                            *o.parts
-                        )
-                    solara.Text(
-                        f"{parts}total {o.value:+.2f}; the model would pick it "
-                        f"{o.probability:.0%} of the time"
-                    )
+            return
+        MoveButtons(tuple((o.slot, o.label) for o in offers), on_choose)
+        if any(o.value is not None for o in offers):
+            solara.HTML(unsafe_innerHTML=_offers_table(offers))
+
+
+@solara.component
+def MoveButtons(choices: tuple, on_choose):
+    """``choices``: (slot, label) pairs, a button "Choose <label>" each."""
+    with solara.Row(style={"flex-wrap": "wrap", "gap": "6px"}):
+        for slot, label in choices:
+            solara.Button(f"Choose {label}", on_click=lambda s=slot: on_choose(s))
+
+
+def _offers_table(offers: list) -> str:
+    rows = sorted(offers, key=lambda o: -o.value)
+    share = lambda o: f"{o.probability:.0%}"  # noqa: E731
+    if rows[0].parts is None:  # a game: one expected payoff
+        body = [[o.label, f"{o.value:+.2f}", share(o)] for o in rows]
+        return markup.table(["action", "expected payoff", PICK_HEADER], body)
+    body = [[o.label, *(f"{p:+.2f}" for p in o.parts), f"{o.value:+.2f}", share(o)]
+            for o in rows]  # fmt: skip
+    head = ["action", "security", "economy", "prestige", "total", PICK_HEADER]
+    return markup.table(head, body, caption="What each action is expected to bring (best first)")
 
 
 @solara.component

@@ -30,6 +30,11 @@ def layer(spec: dict, mark: str, field: str | None = None) -> dict:
     return found[0]
 
 
+def rows_of(spec: dict, layer: dict) -> list[dict]:
+    """The rows a layer draws: its named dataset."""
+    return spec["datasets"][layer["data"]["name"]]
+
+
 def boxes(rows: list[dict]) -> list[tuple[float, float, float, float]]:
     """Each value's text box in pixels (x0, y0, x1, y1), centred on its place."""
     out = []
@@ -59,7 +64,7 @@ def test_the_values_do_not_overlap_each_other_or_a_state(run):
     rows = arrows(codes, np.where(np.eye(len(codes)), 0.0, 0.5))  # every arrow drawn
     spec = stance_graph(codes, record.stance[-1])
     (nodes,) = [la for la in spec["layer"] if la["mark"].get("shape") == "circle"]
-    centres = [(p["x"] * PX, p["y"] * PX) for p in nodes["data"]["values"]]
+    centres = [(p["x"] * PX, p["y"] * PX) for p in rows_of(spec, nodes)]
     b = boxes(rows)
     for k, (x0, y0, x1, y1) in enumerate(b):
         for m in range(k + 1, len(b)):
@@ -82,7 +87,7 @@ def test_an_arrow_points_at_its_target():
 def test_a_relation_is_the_mean_of_the_two_stances():
     history = np.array([[[0.0, 0.2], [0.6, 0.0]], [[0.0, -0.4], [0.0, 0.0]]])  # (t=2, 2, 2)
     spec = relations_over_time(["A", "B"], history, steps=5)
-    values = layer(spec, "line")["data"]["values"]
+    values = rows_of(spec, layer(spec, "line"))
     assert [v["relation"] for v in values] == pytest.approx([0.4, -0.2])  # by hand
     assert [v["step"] for v in values] == [1, 2]
 
@@ -103,7 +108,8 @@ def test_the_time_axis_is_the_whole_scenario_before_and_after_steps(run):
 
 def test_payoffs_are_the_cumulative_sums_given():
     cumulative = np.array([[1.0, -2.0], [1.5, -1.0]])  # (t=2, n=2)
-    values = layer(payoffs_over_time(["A", "B"], cumulative, "u", 4), "line")["data"]["values"]
+    spec = payoffs_over_time(["A", "B"], cumulative, "u", 4)
+    values = rows_of(spec, layer(spec, "line"))
     assert [(v["step"], v["series"], v["payoff"]) for v in values] == [
         (1, "A", 1.0), (1, "B", -2.0), (2, "A", 1.5), (2, "B", -1.0)
     ]  # fmt: skip

@@ -17,7 +17,6 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.skipif(not has_real_page(), reason="sim/app/page.py does not exist yet")
 
 STATUS = re.compile(r"Step (\d+) of (\d+), date (\d{4}-\d\d-\d\d)")
-PICK = re.compile(r"would pick it (\d+)% of the time")
 VIEWPORT = {"width": 1280, "height": 900}
 
 
@@ -71,9 +70,16 @@ def slider(page, label: str):
     return page.locator(".sim-slider, .v-slider", has_text=label).get_by_role("slider")
 
 
+def pick_column(page):
+    """The cells of the "the model would pick it" column of the play panel's table."""
+    table = page.locator("table", has_text="the model would pick it")
+    return table.locator("tbody tr td:last-child")
+
+
 def probabilities(page) -> list[int]:
-    """The "would pick it N%" of every offer of the play panel."""
-    return [int(PICK.search(t)[1]) for t in page.get_by_text(PICK).all_inner_texts()]
+    """That column, in percent."""
+    pick_column(page).first.wait_for()
+    return [int(t.rstrip("%")) for t in pick_column(page).all_inner_texts()]
 
 
 def why_sentence(page) -> str:
@@ -161,11 +167,7 @@ def test_a_slider_applies_when_reset_is_pressed(app_server, new_page):
     assert probabilities(page) == before  # "Sliders apply when you press Reset."
     button(page, "Reset").click()
     share = round(100 / len(before))
-    page.wait_for_function(
-        "([n, p]) => { const t = document.body.innerText;"
-        " return (t.match(new RegExp(`would pick it ${p}% of`, 'g')) || []).length === n; }",
-        arg=[len(before), share],
-    )
+    expect(pick_column(page)).to_have_text([f"{share}%"] * len(before))
     assert probabilities(page) == [share] * len(before)
     assert status(page)[0] == 0
     assert lam.get_attribute("aria-valuenow") == "0"  # the slider keeps the value it set
@@ -216,6 +218,11 @@ def test_the_board_is_drawn_by_the_browser_and_follows_the_steps(app_server, new
             assert apart, (a, b)
     lines = page.locator(".vega-embed", has_text="Relations (the mean").locator("g.mark-line path")
     expect(lines).to_have_count(6)  # one per pair of the four states
+    first = lines.first.get_attribute("d")
+    button(page, "Step").click()  # the same chart, new rows: swapped into the drawn view
+    wait_step(page, 2)
+    expect(lines.first).not_to_have_attribute("d", first)
+    assert lines.first.get_attribute("d").count("L") > first.count("L")  # a point more
     assert "no step played yet" not in {t["text"] for t in chart_texts(page, "Payoffs")}
     button(page, "Reset").click()
     wait_step(page, 0)
