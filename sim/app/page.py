@@ -318,7 +318,7 @@ def _why_table(e) -> str:
         head = ["action", "expected payoff", "probability", ""]
         body = [[r.label, f"{r.value:+.2f}", f"{r.probability:.0%}", mark(r)] for r in rows]
         return markup.table(head, body)
-    head = ["alternative", "security", "economic", "prestige", "total", "probability", ""]
+    head = ["alternative", "security", "economy", "prestige", "total", "probability", ""]
     body = [[r.label, *(f"{p:+.2f}" for p in r.parts), f"{r.value:+.2f}",
              f"{r.probability:.0%}", mark(r)] for r in rows]  # fmt: skip
     return markup.table(head, body)
