@@ -120,10 +120,16 @@ def stance_graph(codes: list, stance: np.ndarray, title: str = "") -> dict:
     return _spec(title, layers, 330, 330, {"arrows": rows, "nodes": nodes})
 
 
-def _over_time(rows: list, value: str, title: str, ylabel: str, steps: int, y_scale: dict):
+def _over_time(
+    rows: list, series: list, value: str, title: str, ylabel: str, steps: int, y_scale: dict
+) -> dict:
     """Lines over the whole scenario (0 to ``steps``, so that the axis does not rescale as the
-    run goes), a series each, with a note before any step is played."""
-    several = len({r["series"] for r in rows}) > 10
+    run goes), one per name of ``series``, with a note before any step is played.
+
+    The spec is the same before and after the first step but for its datasets (the series and
+    the y range are known from the start; the note's dataset empties), so the browser only ever
+    swaps rows into the chart it drew first. ``y_scale`` must give a range even with no row:
+    an empty layer's extent is infinite."""
     x = {
         "field": "step",
         "type": "quantitative",
@@ -131,26 +137,26 @@ def _over_time(rows: list, value: str, title: str, ylabel: str, steps: int, y_sc
         "scale": {"domain": [0, max(steps, 1)]},
         "axis": {"tickMinStep": 1, "format": "d"},
     }
+    colour = {
+        "field": "series",
+        "type": "nominal",
+        "title": None,
+        "scale": {"domain": series, "scheme": "category20" if len(series) > 10 else "tableau10"},
+    }
     layers = [
         {"data": {"name": "lines"}, "mark": {"type": "line", "strokeWidth": 2},
          "encoding": {
              "x": x,
              "y": {"field": value, "type": "quantitative", "title": ylabel, "scale": y_scale},
-             "color": {"field": "series", "type": "nominal", "title": None,
-                       "scale": {"scheme": "category20" if several else "tableau10"}},
+             "color": colour,
              "tooltip": [{"field": "series"}, {"field": "step"},
                          {"field": value, "format": "+.2f"}],
          }},
+        {"data": {"name": "note"}, "mark": {"type": "text", "color": "#666666", "fontSize": 12},
+         "encoding": {"text": {"field": "note"}, "x": {"value": 210}, "y": {"value": 90}}},
     ]  # fmt: skip
-    if not rows:  # an empty line layer would have an infinite extent: fixed scales instead
-        layers[0]["encoding"]["y"]["scale"] = {"domain": y_scale.get("domain", [-1, 1])}
-        layers[0]["encoding"]["color"]["legend"] = None  # nor an empty legend
-        layers.append({
-            "data": {"values": [{"note": "no step played yet"}]},  # not a dataset: drawn once
-            "mark": {"type": "text", "color": "#666666", "fontSize": 12},
-            "encoding": {"text": {"field": "note"}, "x": {"value": 210}, "y": {"value": 90}},
-        })  # fmt: skip
-    return _spec(title, layers, 420, 180, {"lines": rows})
+    note = [] if rows else [{"note": "no step played yet"}]
+    return _spec(title, layers, 420, 180, {"lines": rows, "note": note})
 
 
 def relations_over_time(codes: list, stance_history: np.ndarray, steps: int) -> dict:
@@ -167,8 +173,10 @@ def relations_over_time(codes: list, stance_history: np.ndarray, steps: int) -> 
          "relation": round(0.5 * float(m[i, j] + m[j, i]), 3)}
         for k, m in enumerate(stance_history) for i in range(n) for j in range(i + 1, n)
     ]  # fmt: skip
+    pairs = [f"{codes[i]}–{codes[j]}" for i in range(n) for j in range(i + 1, n)]
     return _over_time(
         rows,
+        pairs,
         "relation",
         "Relations (the mean of the two stances)",
         "relation (-1 hostile, +1 friendly)",
@@ -190,4 +198,5 @@ def payoffs_over_time(codes: list, cumulative: np.ndarray, ylabel: str, steps: i
         for k, row in enumerate(cumulative) for c, v in zip(codes, row, strict=True)
     ]  # fmt: skip
     title = "Payoffs (the higher, the better the state has done)"
-    return _over_time(rows, "payoff", title, ylabel, steps, {"zero": False})
+    y_scale = {"domain": {"unionWith": [-1, 1]}, "zero": False}  # a range with no row yet
+    return _over_time(rows, list(codes), "payoff", title, ylabel, steps, y_scale)
