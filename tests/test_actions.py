@@ -202,14 +202,16 @@ def test_release_intensity_visibility_and_prestige(table):
 
 def test_worked_example_putin_in_jerusalem(config_factory):
     # docs/MODEL.md, "Worked example": the `visit` act (G = 1.9, I = 5) by RUS (0) toward ISR (1)
-    # at the initial stances of the default config, default dynamics.
+    # at the initial stances of the default config, default dynamics but alpha pinned at 0.01 as
+    # in the example (the hand-set default before issue 12; every change below is proportional
+    # to alpha, the stock's is not).
     #   g = 0.01 * 1.9 * 5 = 0.095; ISR's receptivity q = (1 + s[ISR,RUS]) / 2 = (1 + 0.4) / 2 = 0.7
     #   ISR toward RUS:  0.095 * 0.7 = 0.0665
     #   RUS toward ISR:  0.5 * 0.0665 = 0.03325
     #   IRN toward RUS:  0.5 * 1 * 0.0665 * s[IRN,ISR] = 0.03325 * (-0.9) = -0.029925
     #   USA toward RUS:  0.03325 * s[USA,ISR] = 0.03325 * 0.9 = +0.029925
     #   RUS prestige stock: prestige_self = +2
-    sc = build_scenario(config_factory())
+    sc = build_scenario(config_factory(("dynamics.alpha=0.01",)))
     assert sc.structure.codes == ("RUS", "ISR", "IRN", "USA")
     z = np.arctanh(sc.structure.initial_stance)
     d_aff, d_stk = act_effects(

@@ -20,6 +20,13 @@ from sim.scenario.build import build_scenario
 
 RUNS = 200
 OFF = ("dynamics.harm_weight=0", "dynamics.resolve=0")  # no balance of threat, no resolve
+# The mechanisms below act through acts that move stances, resolve and the balance of threat.
+# At the defaults estimated by estimate_joint v1 (docs/VALIDATION.md, "The defaults") alpha is
+# 0.00059, resolve 0 and harm_weight 0.0034: stances barely move and resolve is off, so the
+# tests of those mechanisms pin what each needs at its hand-set value of before issue 12.
+MOVING = ("dynamics.alpha=0.01",)  # acts move stances
+RESOLVE = ("dynamics.resolve=1.0",)  # a harmed state gains prestige by answering
+THREAT = ("dynamics.harm_weight=0.01",)  # 100 points of harm halve a state's strength
 
 
 class Runs:
@@ -64,21 +71,29 @@ def default():
     return Runs()
 
 
-def test_removing_the_rivalry_does_not_lower_the_hedge(default):
+@pytest.fixture(scope="module")
+def moving():
+    return Runs(*MOVING)
+
+
+def test_removing_the_rivalry_does_not_lower_the_hedge(moving):
     """Russia hedges between friends more easily: with Israel and Iran neutral to each other
-    its hedge at the end is not lower (measured: 0.514 -> 0.567, 200 seeds)."""
-    calm = Runs("relations.ISR.IRN=0.0", "relations.IRN.ISR=0.0")
-    d, lo, hi = difference(calm.hedge_tilt()[0][:, -1], default.hedge_tilt()[0][:, -1])
+    its hedge at the end is not lower (alpha 0.01, measured: 0.488 -> 0.540, 200 seeds; at the
+    hand-set defaults before issue 12, 0.514 -> 0.567; at alpha 0.00059 acts barely move the
+    stances and the difference, +0.001 [-0.012, 0.014], does not separate from 0)."""
+    calm = Runs(*MOVING, "relations.ISR.IRN=0.0", "relations.IRN.ISR=0.0")
+    d, lo, hi = difference(calm.hedge_tilt()[0][:, -1], moving.hedge_tilt()[0][:, -1])
     assert lo > 0.0, (d, lo, hi)
 
 
-def test_four_times_the_trade_with_israel_tilts_russia_toward_israel(default):
+def test_four_times_the_trade_with_israel_tilts_russia_toward_israel(moving):
     """Trade at stake is measured against a fixed reference, so four times the Russia-Israel
     trade raises what Russia has at stake with Israel (not only Israel's share). The tilt is
-    averaged over the run (measured: +0.004 -> +0.033; the end-of-run tilt does not separate
-    the two at 200 seeds, -0.051 vs -0.052)."""
-    heavy = Runs("trade.RUS.ISR=20.0")
-    d, lo, hi = difference(heavy.hedge_tilt()[1].mean(axis=1), default.hedge_tilt()[1].mean(axis=1))
+    averaged over the run (alpha 0.01, measured: +0.021 -> +0.041; at the hand-set defaults
+    before issue 12, +0.004 -> +0.033, and the end-of-run tilt did not separate the two at 200
+    seeds, -0.051 vs -0.052; at alpha 0.00059 the difference is +0.001 [-0.002, 0.004])."""
+    heavy = Runs(*MOVING, "trade.RUS.ISR=20.0")
+    d, lo, hi = difference(heavy.hedge_tilt()[1].mean(axis=1), moving.hedge_tilt()[1].mean(axis=1))
     assert lo > 0.0, (d, lo, hi)
 
 
@@ -100,17 +115,19 @@ def hostile_to_us_share(runs: Runs) -> np.ndarray:
     return hostile.mean(axis=1)
 
 
-def test_more_damage_from_the_assassination_changes_irans_choices(default):
+def test_more_damage_from_the_assassination_changes_irans_choices():
     """Resolve and the balance of threat: three times the damage makes Iran answer the US more
-    often (measured: 0.47 -> 0.63 of post-assassination weeks, difference +0.157 [0.131,
-    0.184]); with both off the damage stock changes no choice at all, as before this issue
-    (every choice identical)."""
-    harder = Runs("actions.assassinate.damage_target=30")
-    d, lo, hi = difference(hostile_to_us_share(harder), hostile_to_us_share(default))
+    often (alpha 0.01 and resolve 1, measured: 0.41 -> 0.47 of post-assassination weeks,
+    difference +0.054 [0.027, 0.080]; at the hand-set defaults before issue 12, 0.47 -> 0.63,
+    +0.157 [0.131, 0.184]; with resolve 0, as estimated, the difference is 0); with both off
+    the damage stock changes no choice at all, as before issue 11 (every choice identical)."""
+    pinned = (*MOVING, *RESOLVE)
+    harder = Runs(*pinned, "actions.assassinate.damage_target=30")
+    d, lo, hi = difference(hostile_to_us_share(harder), hostile_to_us_share(Runs(*pinned)))
     assert lo > 0.0, (d, lo, hi)
     null, null_harder = (
-        Runs(*OFF, runs=50),
-        Runs(*OFF, "actions.assassinate.damage_target=30", runs=50),
+        Runs(*pinned, *OFF, runs=50),
+        Runs(*pinned, *OFF, "actions.assassinate.damage_target=30", runs=50),
     )
     np.testing.assert_array_equal(null.record.choice, null_harder.record.choice)
 
@@ -170,11 +187,13 @@ TWO_YEARS = ("dynamics.relaxation=1.0", "scenario.end=2022-01-31")
 def test_the_rivalry_survives_two_years_without_baselines():
     """With no pull toward the baselines, the Israel-Iran hostility holds for two years in at
     least 90% of runs, because each threatens the other; with the balance of threat and
-    resolve off (the null) it does not (measured over 100 seeds: 100% vs 20%, the pair's mean
-    ending at -0.46 vs +0.12)."""
+    resolve off (the null) it does not (alpha 0.01 and harm_weight 0.01, measured over 100
+    seeds: 100% vs 37%, the pair's mean ending at -0.84 vs +0.03; at the hand-set defaults
+    before issue 12, 100% vs 20%, -0.46 vs +0.12; at alpha 0.00059 acts barely move the
+    stances and the hostility holds in 100% of runs with the mechanisms off too)."""
 
     def hostile(*extra):
-        runs = Runs(*TWO_YEARS, *extra, runs=100)
+        runs = Runs(*MOVING, *THREAT, *TWO_YEARS, *extra, runs=100)
         i, j = runs.index["ISR"], runs.index["IRN"]
         return (mutual(runs.stance[:, -1], i, j) < 0).mean()
 

@@ -9,9 +9,11 @@ from sim.core.world import WorldState
 from sim.engine.backends import compiled
 from sim.scenario.build import build_scenario
 
+RESOLVE = 1.0  # the hand computations' resolve (the default, estimated, is 0: no gain at all)
+
 
 def costs_of(backend_name: str, damage: float):
-    spec = build_scenario(default_config(()))
+    spec = build_scenario(default_config((f"dynamics.resolve={RESOLVE}",)))
     alts, backend = compiled(spec, backend_name)
     world = WorldState.initial(spec.structure)
     world.stocks[spec.structure.index["IRN"], 1] = damage

@@ -155,9 +155,9 @@ def test_a_slider_applies_when_reset_is_pressed(app_server, new_page):
     page = open_page(new_page, app_server)
     shot(page, "alone-loaded")
     before = probabilities(page)
-    assert len(set(before)) > 1, before  # lam 4: some alternatives far likelier than others
+    assert len(set(before)) > 1, before  # lam 2.5: some alternatives far likelier than others
     lam = slider(page, "How carefully states choose (lam")
-    assert lam.get_attribute("aria-valuenow") == "4"
+    assert lam.get_attribute("aria-valuenow") == "2.5"  # the default, configs/decision/logit.yaml
     lam.focus()
     page.keyboard.press("Home")
     page.wait_for_function(
