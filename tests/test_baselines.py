@@ -18,7 +18,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-import numpy as np
+if __name__ == "__main__":  # make baseline: the suite's NumPy settings, before NumPy is imported
+    import conftest  # noqa: F401  (it sets NPY_DISABLE_CPU_FEATURES on an AVX-512 machine)
+
+import numpy as np  # noqa: E402
 import pandas as pd
 import pytest
 
