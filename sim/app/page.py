@@ -313,15 +313,23 @@ def WhyPanel(session: Session, tick: Tick):
 def _why_table(e) -> str:
     rows = sorted(e.rows, key=lambda r: -r.value)
     rows = rows[:12] + [r for r in rows[12:] if r.chosen]  # the chosen one even if far down
-    mark = lambda r: "chosen" if r.chosen else ""  # noqa: E731
-    if rows and rows[0].parts is None:
-        head = ["action", "expected payoff", "probability", ""]
-        body = [[r.label, f"{r.value:+.2f}", f"{r.probability:.0%}", mark(r)] for r in rows]
-        return markup.table(head, body)
-    head = ["alternative", "security", "economy", "prestige", "total", "probability", ""]
-    body = [[r.label, *(f"{p:+.2f}" for p in r.parts), f"{r.value:+.2f}",
-             f"{r.probability:.0%}", mark(r)] for r in rows]  # fmt: skip
-    return markup.table(head, body)
+    first = "action" if rows and rows[0].parts is None else "alternative"
+    return _payoff_table(rows, first, "probability", chosen=True)
+
+
+def _payoff_table(rows: list, first: str, share: str, chosen=False, caption="") -> str:
+    """One row per alternative (an ``explain`` row or an ``Offer``, in the order given): its
+    label, its expected utility split in three and total (a game: one expected payoff), the
+    probability the rule gives it, and "chosen" where ``chosen``."""
+    game = rows[0].parts is None
+    values = ["expected payoff"] if game else ["security", "economy", "prestige", "total"]
+    head = [first, *values, share, *([""] if chosen else [])]
+    body = [
+        [r.label, *([] if game else (f"{p:+.2f}" for p in r.parts)), f"{r.value:+.2f}",
+         f"{r.probability:.0%}", *([("chosen" if r.chosen else "")] if chosen else [])]
+        for r in rows
+    ]  # fmt: skip
+    return markup.table(head, body, caption=caption)
 
 
 PICK_HEADER = "the model would pick it"
@@ -353,14 +361,8 @@ def MoveButtons(choices: tuple, on_choose):
 
 def _offers_table(offers: list) -> str:
     rows = sorted(offers, key=lambda o: -o.value)
-    share = lambda o: f"{o.probability:.0%}"  # noqa: E731
-    if rows[0].parts is None:  # a game: one expected payoff
-        body = [[o.label, f"{o.value:+.2f}", share(o)] for o in rows]
-        return markup.table(["action", "expected payoff", PICK_HEADER], body)
-    body = [[o.label, *(f"{p:+.2f}" for p in o.parts), f"{o.value:+.2f}", share(o)]
-            for o in rows]  # fmt: skip
-    head = ["action", "security", "economy", "prestige", "total", PICK_HEADER]
-    return markup.table(head, body, caption="What each action is expected to bring (best first)")
+    caption = "" if rows[0].parts is None else "What each action is expected to bring (best first)"
+    return _payoff_table(rows, "action", PICK_HEADER, caption=caption)
 
 
 @solara.component
