@@ -10,7 +10,8 @@ Labels (stable visible texts, for the browser tests):
 
 - mode buttons: "Play alone", "Teacher", "Student"
 - controls: select "Scenario"; buttons "Reset", "Step" ("Advance step" in a teacher's room),
-  "Play", "Pause"; sliders, each in a ``.sim-slider`` box under a line "<label>: <value>"
+  "Play", "Pause"; switch "Change the parameters", which shows the sliders, each in a
+  ``.sim-slider`` box under a line "<label>: <value>"
   ("How carefully states choose (lam: ...)", "Russia: weight of prestige", "Brent up 4%:
   change", ...); file drop "Upload a scenario file (YAML)"
 - status line: text "<scenario>: Step T of N, date YYYY-MM-DD" (a game: "round R")
@@ -139,13 +140,19 @@ def Controls(
     session: Session, tick: Tick, on_reset, on_step, playing, set_playing, set_error,
     step_label: str = "Step",
 ):  # fmt: skip
-    """Scenario, sliders and the run's buttons; ``on_reset(scenario, values, config)``."""
+    """Scenario, parameters and the run's buttons; ``on_reset(scenario, values, config)``."""
     values, set_values = solara.use_state({})
+    applied, set_applied = solara.use_state({})  # the values of the last Reset
     names = solara.use_memo(library, [])
 
     def choose_scenario(name):
         set_values({})
+        set_applied({})
         _message(set_error, lambda: on_reset(name, {}, None))
+
+    def reset():
+        if _message(set_error, lambda: on_reset(session.scenario, values, None)):
+            set_applied(values)
 
     def upload(info):
         data = info["file_obj"].read(200_000)
@@ -160,32 +167,44 @@ def Controls(
                     values=names,
                     on_value=choose_scenario,
                 )
-            solara.Button(
-                "Reset",
-                on_click=lambda: _message(
-                    set_error, lambda: on_reset(session.scenario, values, None)
-                ),
-            )
+            solara.Button("Reset", on_click=reset)
             StepButton(session, tick, step_label, lambda: _message(set_error, on_step), playing)
             solara.Button("Play", on_click=lambda: set_playing(True), disabled=playing)
             solara.Button("Pause", on_click=lambda: set_playing(False), disabled=not playing)
-        solara.Text("Sliders apply when you press Reset.")
-        with solara.Row(style={"flex-wrap": "wrap"}):
-            for p in session.parameters():
-                value = values.get(p.key, p.value)
-                with solara.Column(
-                    classes=["sim-slider"], style={"min-width": "270px", "flex": "1", "gap": "0"}
-                ):
-                    solara.Text(f"{p.label}: {value:.3g}", style={"font-size": "0.9em"})
-                    solara.SliderFloat(
-                        "",
-                        value=value,
-                        min=p.lo,
-                        max=p.hi,
-                        step=p.step,
-                        on_value=lambda x, k=p.key: set_values({**values, k: x}),
-                    )
+        Parameters(session, values, set_values, applied)
         solara.FileDrop(label="Upload a scenario file (YAML)", on_file=upload, lazy=True)
+
+
+@solara.component
+def Parameters(session: Session, values: dict, set_values, applied: dict):
+    """The sliders, shown on request. They are set before a run, not during it; and hidden
+    they cost a step nothing: Reacton re-checks every widget on the page at every redraw, and
+    the sliders were half of a teacher's step on the server (18 ms against 9 ms, in-process)."""
+    shown, set_shown = solara.use_state(False)
+    changed = [p.label for p in session.parameters() if p.key in values]
+    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+        solara.Switch(label="Change the parameters", value=shown, on_value=set_shown)
+        if values != applied:
+            solara.Text(f"Changed: {len(changed)}. They apply when you press Reset.")
+        elif values:
+            solara.Text(f"Played with {len(changed)} changed: {'; '.join(changed)}.")
+    if not shown:
+        return
+    with solara.Row(style={"flex-wrap": "wrap"}):
+        for p in session.parameters():
+            value = values.get(p.key, p.value)
+            with solara.Column(
+                classes=["sim-slider"], style={"min-width": "270px", "flex": "1", "gap": "0"}
+            ):
+                solara.Text(f"{p.label}: {value:.3g}", style={"font-size": "0.9em"})
+                solara.SliderFloat(
+                    "",
+                    value=value,
+                    min=p.lo,
+                    max=p.hi,
+                    step=p.step,
+                    on_value=lambda x, k=p.key: set_values({**values, k: x}),
+                )
 
 
 @solara.component
@@ -293,21 +312,26 @@ def WhyPanel(session: Session, tick: Tick):
     tick.read()
     code, set_code = solara.use_state(session.codes[0])
     step, set_step = solara.use_state(1)
+    code = code if code in session.codes else session.codes[0]
+    step = min(max(step, 1), max(session.step_number, 1))
     with solara.Card("Why"):
         if session.step_number == 0:
             solara.Text("Play a step first: then pick a state and a step to see why it acted.")
             return
-        code = code if code in session.codes else session.codes[0]
-        step = min(max(step, 1), session.step_number)
         solara.Select("Why: state", value=code, values=session.codes, on_value=set_code)
-        solara.SliderInt(
-            "Why: step", value=step, min=1, max=max(session.step_number, 1), on_value=set_step
-        )
-        e = explain_state(session, code, step)
-        solara.HTML(
-            unsafe_innerHTML=f"<p>{markup.strong(session.date_of(step) + '.')} "
-            f"{markup.escape(e.sentence)}</p>" + _why_table(e)
-        )
+        solara.SliderInt("Why: step", value=step, min=1, max=session.step_number, on_value=set_step)
+        WhyText(session, code, step)
+
+
+@solara.component
+def WhyText(session: Session, code: str, step: int):
+    """A past step's reasons do not change as the run goes on: worked out once per step shown
+    (the model is a new one after Reset)."""
+    e = solara.use_memo(lambda: explain_state(session, code, step), [session.model, code, step])
+    solara.HTML(
+        unsafe_innerHTML=f"<p>{markup.strong(session.date_of(step) + '.')} "
+        f"{markup.escape(e.sentence)}</p>" + _why_table(e)
+    )
 
 
 def _why_table(e) -> str:

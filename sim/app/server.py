@@ -15,6 +15,7 @@ given to ``sim.app.classroom.set_teacher_key`` when that module has it.
 """
 
 import errno
+import gc
 import importlib
 import importlib.util
 import os
@@ -29,6 +30,14 @@ from sim.app import assets
 
 PAGE = "sim.app.page:Page"
 KEY_ENV = "SIM_APP_TEACHER_KEY"
+# Python's collector thresholds for the server (gc.set_threshold; Python's own: 700, 10, 10).
+# Rendering a step holds some thousands of container objects (elements, widget states, chart
+# rows) until the pass ends; at a threshold of 700 a collection finds them still alive and
+# promotes them, and the promoted objects soon trigger full collections over every session's
+# widgets: 0.4-1.5 s each with the interpreter locked, several a minute with 30 rooms stepping
+# (gc.callbacks timings, benchmarks/bench_app.py). At 50,000 a pass's objects are gone by
+# refcount before a collection looks at them; cycles are still collected, a little later.
+GC_THRESHOLDS = (50_000, 20, 10)
 
 
 class ServeError(RuntimeError):
@@ -162,6 +171,7 @@ def serve(sock: socket.socket, log_level: str = "warning") -> None:
     warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
     refuse_outside_fetches()
     light_shell_events()
+    gc.set_threshold(*GC_THRESHOLDS)
     config = uvicorn.Config(
         "solara.server.starlette:app",
         log_level=log_level,

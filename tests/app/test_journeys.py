@@ -156,6 +156,8 @@ def test_a_slider_applies_when_reset_is_pressed(app_server, new_page):
     shot(page, "alone-loaded")
     before = probabilities(page)
     assert len(set(before)) > 1, before  # lam 2.5: some alternatives far likelier than others
+    assert page.locator(".sim-slider").count() == 0  # the sliders are shown on request
+    page.get_by_label("Change the parameters").check()
     lam = slider(page, "How carefully states choose (lam")
     assert lam.get_attribute("aria-valuenow") == "2.5"  # the default, configs/decision/logit.yaml
     lam.focus()
@@ -171,6 +173,8 @@ def test_a_slider_applies_when_reset_is_pressed(app_server, new_page):
     assert probabilities(page) == [share] * len(before)
     assert status(page)[0] == 0
     assert lam.get_attribute("aria-valuenow") == "0"  # the slider keeps the value it set
+    page.get_by_label("Change the parameters").uncheck()
+    expect(page.get_by_text("Played with 1 changed: How carefully")).to_be_visible()
     shot(page, "alone-after-reset-lam-0")
 
 

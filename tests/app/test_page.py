@@ -121,3 +121,43 @@ def test_play_steps_until_pause(page):
     assert "Step 0 of" not in paused
     time.sleep(1.5)
     assert status(page) == paused
+
+
+def test_a_step_leaves_nothing_for_the_collector_at_the_servers_thresholds(page):
+    """``sim.app.server.GC_THRESHOLDS``: a teacher's steps hold their objects only until the
+    render pass ends; at Python's thresholds (700, 10, 10) collections find them alive and
+    promote them (which, with 30 rooms, led to full collections of 0.4-1.5 s), at the server's
+    none runs at all."""
+    import collections
+    import gc
+
+    from sim.app import server
+
+    button(page, "Teacher").widget.click()
+    fill(page, "Teacher key", KEY)
+    button(page, "Open room").widget.click()
+    step = button(page, "Advance step").widget
+    step.click()
+    seen = {}
+    before = gc.get_threshold()
+    try:
+        for thresholds in [(700, 10, 10), server.GC_THRESHOLDS]:
+            gc.collect()
+            gc.set_threshold(*thresholds)
+            count = collections.Counter()
+
+            def note(phase, info, count=count):
+                if phase == "start":
+                    count[info["generation"]] += 1
+
+            gc.callbacks.append(note)
+            try:
+                for _ in range(8):
+                    step.click()
+            finally:
+                gc.callbacks.remove(note)
+            seen[thresholds] = sum(count.values())
+    finally:
+        gc.set_threshold(*before)
+    assert seen[(700, 10, 10)] >= 2, seen
+    assert seen[server.GC_THRESHOLDS] == 0, seen
