@@ -88,6 +88,8 @@ def test_a_small_run_on_the_classroom_page():
     assert len(set(out.rooms)) == 2
     assert len(out.light) == 4 and len(out.browsers) == 2
     assert all(0 < r <= s for r, s in zip(out.light_reply, out.light, strict=True))
+    # the pages' own clock: a number for each step (NaN if the click or the step was missed)
+    assert all(0 < b < 60 for b in out.browsers) and len(out.browser_devtools) == 2
     lines = bench_app.report(out, args)
     assert any(line.startswith("rooms opened: 2 distinct") for line in lines)
     assert lines[-1].startswith("target p95 < 1.5 s: ")
