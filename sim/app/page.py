@@ -313,25 +313,35 @@ def WhyPanel(session: Session, tick: Tick):
     code, set_code = solara.use_state(session.codes[0])
     step, set_step = solara.use_state(1)
     code = code if code in session.codes else session.codes[0]
-    step = min(max(step, 1), max(session.step_number, 1))
+    played = session.step_number
+    step = min(max(step, 1), max(played, 1))
     with solara.Card("Why"):
-        if session.step_number == 0:
-            solara.Text("Play a step first: then pick a state and a step to see why it acted.")
-            return
-        solara.Select("Why: state", value=code, values=session.codes, on_value=set_code)
-        solara.SliderInt("Why: step", value=step, min=1, max=session.step_number, on_value=set_step)
-        WhyText(session, code, step)
+        # the same widgets before the first step as after (disabled then): a room's first step
+        # updates them instead of creating them, which cost the first step four times a step's
+        # work on the server, when every room of a class takes it at once
+        solara.Select(
+            "Why: state", value=code, values=session.codes, on_value=set_code, disabled=not played
+        )
+        solara.SliderInt(
+            "Why: step", value=step, min=1, max=max(played, 1), on_value=set_step,
+            disabled=not played,
+        )  # fmt: skip
+        WhyText(session, code, step if played else 0)
 
 
 @solara.component
 def WhyText(session: Session, code: str, step: int):
     """A past step's reasons do not change as the run goes on: worked out once per step shown
-    (the model is a new one after Reset)."""
-    e = solara.use_memo(lambda: explain_state(session, code, step), [session.model, code, step])
-    solara.HTML(
-        unsafe_innerHTML=f"<p>{markup.strong(session.date_of(step) + '.')} "
-        f"{markup.escape(e.sentence)}</p>" + _why_table(e)
-    )
+    (the model is a new one after Reset). Step 0: none played yet."""
+
+    def html():
+        if step == 0:
+            return "<p>Play a step first: then pick a state and a step to see why it acted.</p>"
+        e = explain_state(session, code, step)
+        strong = markup.strong(session.date_of(step) + ".")
+        return f"<p>{strong} {markup.escape(e.sentence)}</p>" + _why_table(e)
+
+    solara.HTML(unsafe_innerHTML=solara.use_memo(html, [session.model, code, step]))
 
 
 def _why_table(e) -> str:
