@@ -115,6 +115,15 @@ class Room:
         with self.lock:
             return self.session.offers(self.state_of(student), payoffs=self.show_payoffs)
 
+    def choice_of(self, student: str) -> str | None:
+        """The move chosen for the student's state this step (by any of its students), or
+        None: a student sees what their own state will do, not what the others chose."""
+        with self.lock:
+            state = self.state_of(student)
+            if state not in self.pending:
+                return None
+            return self.session.label(state, self.pending[state][0])
+
     def choose(self, student: str, choice) -> bool:
         """Record the student's choice for its state (the last one before the step resolves
         counts); resolve the step when every held state has chosen. True when it resolved."""

@@ -181,7 +181,7 @@ def Parameters(session: Session, values: dict, set_values, applied: dict):
     they cost a step nothing: Reacton re-checks every widget on the page at every redraw, and
     the sliders were half of a teacher's step on the server (18 ms against 9 ms, in-process)."""
     shown, set_shown = solara.use_state(False)
-    changed = [p.label for p in session.parameters() if p.key in values]
+    changed = [f"{p.label} {values[p.key]:.3g}" for p in session.parameters() if p.key in values]
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
         solara.Switch(label="Change the parameters", value=shown, on_value=set_shown)
         if values != applied:
@@ -661,11 +661,13 @@ def _states_of(code: str) -> list[str]:
         return ["RUS", "ISR", "IRN", "USA"]  # the default states, before a valid code
 
 
-def waiting_note(status: dict, own: str, names: dict) -> str:
-    """Who the step waits for, in words, the student's own state first."""
+def waiting_note(status: dict, own: str, names: dict, choice: str | None = None) -> str:
+    """Who the step waits for, in words, the student's own state first (and its move, when
+    chosen)."""
     waiting = [s for s in status["humans"] if s not in status["chosen"]]
     if own in status["chosen"]:
-        head = "Your choice is in; you can change it until the step resolves."
+        move = f": {choice}" if choice else ""
+        head = f"Your choice is in{move}; you can change it until the step resolves."
     else:
         head = f"Choose a move for {names.get(own, own)}."
     others = [f"{names.get(s, s)} ({s})" for s in waiting if s != own]
@@ -704,7 +706,7 @@ def StudentMove(seat, room, tick: Tick, now, set_error):
         room.offers(seat.student),
         lambda s: _message(set_error, lambda: choose(s)),
         f"Your move as {room.session.names.get(seat.state)}",
-        waiting_note(room.status(), seat.state, room.session.names),
+        waiting_note(room.status(), seat.state, room.session.names, room.choice_of(seat.student)),
     )
 
 

@@ -56,7 +56,9 @@ def test_two_students_each_playing_a_state_resolve_the_step_together(rooms):
     assert room.choose(russia.student, "wait") is False  # the last choice before the step counts
     assert room.session.step_number == 0 and room.status()["chosen"] == ["RUS"]
     assert room.teacher_view(KEY)["pending"] == {"RUS": "wait"}
+    assert room.choice_of(russia.student) == "wait" and room.choice_of(iran.student) is None
     assert room.choose(iran.student, "condemn:USA") is True
+    assert room.choice_of(russia.student) is None  # a new step: nothing chosen yet
     assert room.session.step_number == 1
     last = {c.code: c.label for c in room.session.history if c.step == 1}
     assert last["RUS"] == "wait" and last["IRN"] == "condemn:USA"

@@ -383,7 +383,7 @@ def test_two_students_in_one_room_resolve_a_step_together(app_server, new_page):
     teacher.locator("table").get_by_role("row", name=re.compile(r"Israel \(ISR\) 1")).wait_for()
     assert "waiting for a choice" in table_row(teacher, "Russia (RUS)")
     button(russia, "Choose strike:USA").click()
-    russia.get_by_text("Your choice is in").wait_for()
+    russia.get_by_text("Your choice is in: strike:USA;").wait_for()
     russia.get_by_text("Waiting for: Israel (ISR).").wait_for()  # the other human state
     israel.get_by_text("Choose a move for Israel.").wait_for()
     teacher.locator("table").get_by_role("row", name=re.compile("strike:USA")).wait_for()

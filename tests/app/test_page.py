@@ -161,3 +161,21 @@ def test_a_step_leaves_nothing_for_the_collector_at_the_servers_thresholds(page)
         gc.set_threshold(*before)
     assert seen[(700, 10, 10)] >= 2, seen
     assert seen[server.GC_THRESHOLDS] == 0, seen
+
+
+def test_a_students_note_names_their_move_and_whom_the_step_waits_for():
+    from sim.app.page import waiting_note
+
+    names = {"RUS": "Russia", "ISR": "Israel", "IRN": "Iran"}
+    status = {"humans": {"RUS": 1, "ISR": 2, "IRN": 1}, "chosen": ["RUS"]}
+    assert waiting_note(status, "RUS", names, "mediate:IRN-USA") == (
+        "Your choice is in: mediate:IRN-USA; you can change it until the step resolves. "
+        "Waiting for: Israel (ISR), Iran (IRN)."
+    )
+    assert waiting_note(status, "ISR", names) == (
+        "Choose a move for Israel. Waiting for: Iran (IRN)."
+    )
+    alone = {"humans": {"RUS": 1}, "chosen": ["RUS"]}
+    assert waiting_note(alone, "RUS", names, "wait").endswith(
+        "Waiting for the teacher to advance the step."
+    )
