@@ -152,6 +152,13 @@ def _over_time(
              "tooltip": [{"field": "series"}, {"field": "step"},
                          {"field": value, "format": "+.2f"}],
          }},
+        # a dot at the last step played: after one step a line has one point, and draws none
+        {"data": {"name": "lines"},
+         "transform": [{"joinaggregate": [{"op": "max", "field": "step", "as": "last"}]},
+                       {"filter": "datum.step === datum.last"}],
+         "mark": {"type": "point", "filled": True, "size": 36},
+         "encoding": {"x": x, "y": {"field": value, "type": "quantitative", "scale": y_scale},
+                      "color": colour}},
         {"data": {"name": "note"}, "mark": {"type": "text", "color": "#666666", "fontSize": 12},
          "encoding": {"text": {"field": "note"}, "x": {"value": 210}, "y": {"value": 90}}},
     ]  # fmt: skip

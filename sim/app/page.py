@@ -146,6 +146,8 @@ def Controls(
     names = solara.use_memo(library, [])
 
     def choose_scenario(name):
+        if name not in names:  # the uploaded scenario, shown in the list while it is played
+            return
         set_values({})
         set_applied({})
         _message(set_error, lambda: on_reset(name, {}, None))
@@ -161,18 +163,26 @@ def Controls(
     with solara.Card("Scenario and parameters"):
         with solara.Row(style={"flex-wrap": "wrap", "align-items": "center"}):
             with solara.Column(style={"min-width": "260px"}):
-                solara.Select(
-                    "Scenario",
-                    value=session.scenario if session.scenario in names else None,
-                    values=names,
-                    on_value=choose_scenario,
-                )
+                ScenarioSelect(session, tick, names, choose_scenario)
             solara.Button("Reset", on_click=reset)
             StepButton(session, tick, step_label, lambda: _message(set_error, on_step), playing)
             solara.Button("Play", on_click=lambda: set_playing(True), disabled=playing)
             solara.Button("Pause", on_click=lambda: set_playing(False), disabled=not playing)
         Parameters(session, values, set_values, applied)
         solara.FileDrop(label="Upload a scenario file (YAML)", on_file=upload, lazy=True)
+
+
+@solara.component
+def ScenarioSelect(session: Session, tick: Tick, names: list, on_value):
+    """The library's scenarios, and an uploaded one while it is played (drawn again at every
+    reset: the upload changes what it shows)."""
+    tick.read()
+    solara.Select(
+        "Scenario",
+        value=session.scenario,
+        values=names if session.scenario in names else [*names, session.scenario],
+        on_value=on_value,
+    )
 
 
 @solara.component

@@ -18,7 +18,7 @@ import numpy as np
 from sim.abm.games import GameModel
 from sim.abm.model import BalanceModel, EventContext
 from sim.abm.run import build, is_game
-from sim.app.library import DEFAULT_SCENARIO, composed
+from sim.app.library import DEFAULT_SCENARIO, composed, with_values
 from sim.core.events import EVENT_TYPES, build_event
 from sim.errors import ConfigError
 
@@ -81,14 +81,21 @@ class Session:
         ``values`` set, or ``config`` (an uploaded file's, ``sim.app.upload``). Raises
         ``ConfigError`` and then keeps the model it had."""
         with self.lock:
-            if config is None:
+            uploaded = getattr(self, "uploaded", None)
+            if config is None and uploaded is not None and scenario in (None, self.scenario):
+                # Reset of an uploaded scenario starts it again, with the sliders' values
+                name, config = self.scenario, with_values(copy.deepcopy(uploaded), values)
+            elif config is None:
                 name = scenario or getattr(self, "scenario", DEFAULT_SCENARIO)
                 config = composed(name, values)
+                uploaded = None
             else:
+                uploaded = copy.deepcopy(config)
                 name = str((config.get("scenario") or {}).get("name", "uploaded"))
             spec = build(config)
             self.model = GameModel(spec) if is_game(config) else BalanceModel(spec, self.backend)
             self.scenario, self.values, self.config = name, dict(values or {}), config
+            self.uploaded = uploaded  # the file's config as uploaded, or None (the library's)
             self.history: list[Choice] = []
             self.injected: list = []
             self._preview_cache = None

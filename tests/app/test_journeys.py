@@ -178,6 +178,68 @@ def test_a_slider_applies_when_reset_is_pressed(app_server, new_page):
     shot(page, "alone-after-reset-lam-0")
 
 
+UPLOAD = """
+scenario:
+  name: my_class
+  start: "2020-01-06"
+  end: "2020-03-30"
+  events:
+    spike: {type: oil_shock, date: "2020-01-20", change: 0.3}
+decision: {lam: 2.0}
+"""
+
+
+def drop_file(page, name: str, text: str) -> None:
+    """Drop a file on the page's "Upload a scenario file" zone: a drop event carrying the file.
+
+    A headless browser cannot be dragged a file from the desktop, and Playwright's
+    set_input_files needs an <input>, which Solara's zone has not. A file put into a
+    DataTransfer by a script has no file-system entry (``webkitGetAsEntry()`` is null for it,
+    which Solara's zone reads), so the test gives such an item the entry a dragged file has;
+    everything after it (reading the file in chunks over the websocket, our parsing and
+    validation, the page's message) is the real path."""
+    zone = page.locator(".solara-file-drop")  # its text is the last file's name once dropped
+    transfer = page.evaluate_handle(
+        """([name, text]) => {
+          const t = new DataTransfer();
+          const file = new File([text], name, {type: "application/x-yaml"});
+          t.items.add(file);
+          const entry = DataTransferItem.prototype.webkitGetAsEntry;
+          DataTransferItem.prototype.webkitGetAsEntry = function () {
+            const found = entry.call(this);
+            const own = this.getAsFile();
+            return found || (own && { isFile: true, file: (done) => done(own) });
+          };
+          return t;
+        }""",
+        [name, text],
+    )
+    zone.dispatch_event("drop", {"dataTransfer": transfer})
+
+
+def test_an_uploaded_scenario_runs_and_a_bad_one_is_one_line(app_server, new_page):
+    page = open_page(new_page, app_server)
+    drop_file(page, "my_class.yaml", UPLOAD)
+    page.get_by_text(re.compile(r"^my_class: Step 0 of \d+")).wait_for()
+    expect(error_box(page)).to_have_count(0)
+    button(page, "Step").click()
+    page.get_by_text(re.compile(r"^my_class: Step 1 of")).wait_for()
+    field = page.get_by_role("combobox").filter(has_text=re.compile(r"^Scenario"))
+    expect(field).to_contain_text("my_class")  # the list shows what is played
+    shot(page, "alone-uploaded-scenario")
+    button(page, "Reset").click()  # starts the uploaded scenario again, not the library's
+    page.get_by_text(re.compile(r"^my_class: Step 0 of")).wait_for()
+    expect(error_box(page)).to_have_count(0)
+    button(page, "Step").click()
+    page.get_by_text(re.compile(r"^my_class: Step 1 of")).wait_for()
+    drop_file(page, "evil.yaml", UPLOAD + "x:\n  _target_: os.system\n")
+    expect(error_box(page)).to_have_count(1)
+    message = error_box(page).inner_text()
+    assert "_target_" in message and "\n" not in message.strip(), message
+    assert status(page)[0] == 1  # the run in play is left as it was
+    shot(page, "alone-upload-refused")
+
+
 def test_step_advances_the_status_line(app_server, new_page):
     page = open_page(new_page, app_server)
     step, steps, date = status(page)

@@ -128,3 +128,19 @@ def test_every_scenario_builds_and_steps(scenarios):
         s.offers(s.codes[0])
         s.step({s.codes[0]: s.offers(s.codes[0])[0].slot})
         assert s.step_number == 1, name
+
+
+def test_reset_of_an_uploaded_scenario_starts_it_again_with_the_sliders():
+    from sim.app.upload import load
+
+    text = 'scenario:\n  name: my_class\n  start: "2020-01-06"\n  end: "2020-03-30"\n'
+    s = Session()
+    s.reset(config=load(text))
+    s.step()
+    s.reset(None, {"decision.lam": 0.0})
+    assert s.scenario == "my_class" and s.step_number == 0 and s.model.decision.lam == 0.0
+    assert s.steps == 13  # weekly from 2020-01-06 to 2020-03-30 (84 days), both ends: not 22
+    s.reset("jan2020")  # a library scenario again: the upload is left
+    assert s.scenario == "jan2020" and s.uploaded is None
+    s.reset()
+    assert s.scenario == "jan2020"
