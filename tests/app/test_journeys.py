@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from harness import UI_TIMEOUT, has_real_page, snap, solara_ready
 from playwright.sync_api import expect
+from test_upload import GOOD  # the valid scenario file of the upload tests
 
 pytestmark = pytest.mark.skipif(not has_real_page(), reason="sim/app/page.py does not exist yet")
 
@@ -178,17 +179,6 @@ def test_a_slider_applies_when_reset_is_pressed(app_server, new_page):
     shot(page, "alone-after-reset-lam-0")
 
 
-UPLOAD = """
-scenario:
-  name: my_class
-  start: "2020-01-06"
-  end: "2020-03-30"
-  events:
-    spike: {type: oil_shock, date: "2020-01-20", change: 0.3}
-decision: {lam: 2.0}
-"""
-
-
 def drop_file(page, name: str, text: str) -> None:
     """Drop a file on the page's "Upload a scenario file" zone: a drop event carrying the file.
 
@@ -219,7 +209,7 @@ def drop_file(page, name: str, text: str) -> None:
 
 def test_an_uploaded_scenario_runs_and_a_bad_one_is_one_line(app_server, new_page):
     page = open_page(new_page, app_server)
-    drop_file(page, "my_class.yaml", UPLOAD)
+    drop_file(page, "my_class.yaml", GOOD)
     page.get_by_text(re.compile(r"^my_class: Step 0 of \d+")).wait_for()
     expect(error_box(page)).to_have_count(0)
     button(page, "Step").click()
@@ -232,7 +222,7 @@ def test_an_uploaded_scenario_runs_and_a_bad_one_is_one_line(app_server, new_pag
     expect(error_box(page)).to_have_count(0)
     button(page, "Step").click()
     page.get_by_text(re.compile(r"^my_class: Step 1 of")).wait_for()
-    drop_file(page, "evil.yaml", UPLOAD + "x:\n  _target_: os.system\n")
+    drop_file(page, "evil.yaml", GOOD + "x:\n  _target_: os.system\n")
     expect(error_box(page)).to_have_count(1)
     message = error_box(page).inner_text()
     assert "_target_" in message and "\n" not in message.strip(), message
